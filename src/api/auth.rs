@@ -1,0 +1,69 @@
+//! Signing in and out, and who is signed in.
+
+use leptos::prelude::*;
+
+use crate::{domain::user::Me, error::AppError};
+
+/// Signs in and sends the browser on to `next` (a local path) or the overview.
+#[server(endpoint = "auth/login")]
+pub async fn login(username: String, password: String, next: String) -> Result<(), AppError> {
+    use axum::http::{HeaderMap, header};
+
+    use crate::server::{AppState, auth, error::internal};
+
+    let result = async {
+        let state = expect_context::<AppState>();
+        let current = auth::authentication().await?;
+        let headers: HeaderMap = leptos_axum::extract().await.map_err(|e| internal("reading headers", e))?;
+        let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let (token, _) = auth::login(&state, &username, &password, &current.client_ip, user_agent).await?;
+        // A session that was open before is ended, never reused: one fresh id per sign-in.
+        auth::logout(&state, &current).await?;
+        let response = expect_context::<leptos_axum::ResponseOptions>();
+        response.append_header(header::SET_COOKIE, auth::session_cookie(&state, &token, current.https));
+        leptos_axum::redirect(&auth::safe_next(Some(&next)));
+        Ok(())
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Ends the session on the server and clears the cookie.
+#[server(endpoint = "auth/logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use axum::http::header;
+
+    use crate::server::{AppState, auth};
+
+    let result = async {
+        let state = expect_context::<AppState>();
+        let current = auth::authentication().await?;
+        auth::logout(&state, &current).await?;
+        let response = expect_context::<leptos_axum::ResponseOptions>();
+        response.append_header(header::SET_COOKIE, auth::clear_cookie(&state, current.https));
+        leptos_axum::redirect("/login");
+        Ok(())
+    }
+    .await;
+    super::respond(result)
+}
+
+/// The signed-in person, or `None`.
+#[server(endpoint = "auth/me")]
+pub async fn current_user() -> Result<Option<Me>, AppError> {
+    use crate::server::{AppState, auth};
+
+    let result = async {
+        let state = expect_context::<AppState>();
+        let current = auth::authentication().await?;
+        Ok(current.user.map(|u| Me {
+            id: u.id,
+            username: u.username,
+            name: u.name,
+            role: u.role,
+            demo_data: state.demo_data(),
+        }))
+    }
+    .await;
+    super::respond(result)
+}

@@ -1,0 +1,21 @@
+//! The figures on the Overview page.
+
+use leptos::prelude::*;
+
+use crate::{domain::overview::Overview, error::AppError};
+
+#[server(endpoint = "overview")]
+pub async fn get_overview() -> Result<Overview, AppError> {
+    use crate::{
+        domain::user::Role,
+        server::{AppState, auth},
+    };
+
+    let result = async {
+        let user = auth::require_user().await?;
+        let state = expect_context::<AppState>();
+        Ok(state.db.overview(user.role == Role::Admin).await?)
+    }
+    .await;
+    super::respond(result)
+}

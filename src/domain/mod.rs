@@ -1,0 +1,7 @@
+//! Types shared by the server and the browser. Each parses on construction, so a value that
+//! exists has passed the rules; the browser runs the same parse for instant feedback and the
+//! server runs it again as the authority.
+
+pub mod money;
+pub mod overview;
+pub mod user;

@@ -1,0 +1,131 @@
+//! The one error type every server function returns.
+//!
+//! Its messages are written for the person at the screen: an internal failure is logged on the
+//! server with its detail and reaches the client only as "internal error".
+
+use serde::{Deserialize, Serialize};
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+use leptos::server_fn;
+
+/// One input field that failed validation, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Please sign in to continue.")]
+    Unauthorized,
+    /// One message for a wrong password, an unknown user and a deactivated account alike, so
+    /// the answer never tells whether an account exists.
+    #[error("Wrong username or password.")]
+    BadCredentials,
+    #[error("You do not have access to this.")]
+    Forbidden,
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{}", invalid_summary(.0))]
+    Invalid(Vec<FieldError>),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    TooManyRequests(String),
+    #[error("Something went wrong on our side; please try again.")]
+    Internal,
+    /// Transport and decoding failures reported by the server-function machinery.
+    #[error("The server could not be reached: {0}")]
+    ServerFn(String),
+}
+
+fn invalid_summary(errors: &[FieldError]) -> String {
+    match errors {
+        [] => "The input is not valid.".to_owned(),
+        [one] => one.message.clone(),
+        many => many.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" "),
+    }
+}
+
+impl AppError {
+    /// A single-field validation error.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldError::new(field, message)])
+    }
+
+    /// The message for one field, if this is a validation error that names it.
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        match self {
+            Self::Invalid(errors) => {
+                errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
+            }
+            _ => None,
+        }
+    }
+
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Unauthorized | Self::BadCredentials => 401,
+            Self::Forbidden => 403,
+            Self::NotFound(_) => 404,
+            Self::Conflict(_) => 409,
+            Self::Invalid(_) => 422,
+            Self::TooManyRequests(_) => 429,
+            Self::Internal | Self::ServerFn(_) => 500,
+        }
+    }
+
+    /// A stable machine-readable code for API clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthorized => "unauthorized",
+            Self::BadCredentials => "bad_credentials",
+            Self::Forbidden => "forbidden",
+            Self::NotFound(_) => "not_found",
+            Self::Invalid(_) => "invalid_input",
+            Self::Conflict(_) => "conflict",
+            Self::TooManyRequests(_) => "too_many_requests",
+            Self::Internal => "internal_error",
+            Self::ServerFn(_) => "transport_error",
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        Self::ServerFn(value.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_message_finds_the_named_field() {
+        let err = AppError::Invalid(vec![
+            FieldError::new("username", "Username is required."),
+            FieldError::new("password", "Password is too short."),
+        ]);
+        assert_eq!(err.field_message("password").as_deref(), Some("Password is too short."));
+        assert_eq!(err.field_message("name"), None);
+        assert_eq!(err.status(), 422);
+        assert_eq!(err.to_string(), "Username is required. Password is too short.");
+    }
+
+    #[test]
+    fn internal_error_reveals_nothing() {
+        assert_eq!(AppError::Internal.to_string(), "Something went wrong on our side; please try again.");
+        assert_eq!(AppError::Internal.code(), "internal_error");
+    }
+}

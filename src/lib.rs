@@ -1,0 +1,23 @@
+//! ContactDesk: the call-center application of a life-insurance company.
+//!
+//! The crate compiles twice: with `ssr` for the server binary (pages rendered on the server,
+//! database, sessions) and with `hydrate` for the browser (WASM that makes those pages live).
+//! `domain`, `api`, `pages` and `components` compile for both; `server` only for the first.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// Entry point of the browser build: attaches the client to the server-rendered HTML.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,387 @@
+//! Sign-in, sessions and the checks every server function and route makes.
+//!
+//! Sessions are rows in the database (see `db::sessions`), found by the SHA-256 of a random
+//! token that only the browser holds, in an HttpOnly, SameSite=Lax cookie. We keep this small
+//! layer ourselves rather than a generic session crate because the product needs user-indexed
+//! revocation (deactivation ends every session of a user at once), both idle and absolute
+//! expiry, and a last-seen stamp written at most once a minute so reads stay write-free.
+
+use std::{net::SocketAddr, sync::OnceLock};
+
+use argon2::{
+    Argon2,
+    password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng},
+};
+use axum::{
+    extract::{ConnectInfo, Request, State},
+    http::{HeaderMap, HeaderValue, Method, header},
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use cookie::{Cookie, SameSite};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::{AppState, config::CookieSecure, error::internal, time::now_ms};
+use crate::{domain::user::Role, error::AppError};
+
+pub const SESSION_COOKIE: &str = "contactdesk_session";
+/// The last-seen stamp is refreshed at most this often, so most requests only read.
+const TOUCH_EVERY_MS: i64 = 60_000;
+/// Passwords beyond this are refused before hashing: hashing megabytes is a denial of service.
+const MAX_PASSWORD_BYTES: usize = 1024;
+
+/// The signed-in user, as the server knows them for one request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuthUser {
+    pub id: i64,
+    pub username: String,
+    pub name: String,
+    pub role: Role,
+}
+
+/// What the auth middleware learned about a request; every handler can read it.
+#[derive(Clone, Debug, Default)]
+pub struct Authentication {
+    pub user: Option<AuthUser>,
+    pub token_hash: Option<String>,
+    pub client_ip: String,
+    pub https: bool,
+}
+
+// ---- passwords -------------------------------------------------------------------------------
+
+/// Argon2id with the crate's recommended parameters (19 MiB, 2 passes).
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| internal("hashing a password", e))
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .unwrap_or(false)
+}
+
+/// A hash to verify against when the username is unknown, so both cases take the same time.
+fn dummy_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| hash_password("not a real password, only for timing").unwrap_or_default())
+}
+
+/// Hashes on the blocking pool: Argon2 is deliberately slow and must not stall the runtime.
+pub async fn hash_password_async(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| internal("password hashing task", e))?
+}
+
+// ---- tokens and cookies ----------------------------------------------------------------------
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub fn token_hash(token: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
+}
+
+fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == SESSION_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+}
+
+fn secure(state: &AppState, https: bool) -> bool {
+    match state.config.auth.cookie_secure {
+        CookieSecure::Always => true,
+        CookieSecure::Never => false,
+        CookieSecure::Auto => https,
+    }
+}
+
+/// `Set-Cookie` for a new session. No `Max-Age`: the server decides when a session ends, and
+/// closing the browser ends it on the client side.
+pub fn session_cookie(state: &AppState, token: &str, https: bool) -> HeaderValue {
+    let cookie = Cookie::build((SESSION_COOKIE, token.to_owned()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure(state, https))
+        .build();
+    HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+pub fn clear_cookie(state: &AppState, https: bool) -> HeaderValue {
+    let cookie = Cookie::build((SESSION_COOKIE, ""))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure(state, https))
+        .max_age(cookie::time::Duration::ZERO)
+        .build();
+    HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+// ---- sign-in and sign-out --------------------------------------------------------------------
+
+/// Checks the throttle, then the password; on success starts a new session (a new id at every
+/// sign-in, so a token planted before sign-in is worthless) and returns its token.
+pub async fn login(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    client_ip: &str,
+    user_agent: &str,
+) -> Result<(String, AuthUser), AppError> {
+    let key: String = username.trim().to_lowercase().chars().take(64).collect();
+    let now = now_ms();
+    let auth = &state.config.auth;
+    let window = auth.failure_window().as_millis() as i64;
+    let failures = state.db.login_failures_since(&key, client_ip, now - window).await?;
+    let held_until = [
+        (failures.user_count >= i64::from(auth.max_failures_per_user)).then_some(failures.user_oldest).flatten(),
+        (failures.ip_count >= i64::from(auth.max_failures_per_ip)).then_some(failures.ip_oldest).flatten(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|oldest| oldest + window)
+    .max();
+    if let Some(until) = held_until {
+        let minutes = ((until - now).max(0) + 59_999) / 60_000;
+        tracing::warn!(username = %key, ip = client_ip, "sign-in throttled");
+        return Err(AppError::TooManyRequests(format!(
+            "Too many failed sign-in attempts. Try again in {minutes} minute{}.",
+            if minutes == 1 { "" } else { "s" }
+        )));
+    }
+
+    let user = if password.len() > MAX_PASSWORD_BYTES || key.is_empty() {
+        None
+    } else {
+        state.db.user_by_username(&key).await?
+    };
+    let hash = user.as_ref().map_or_else(|| dummy_hash().to_owned(), |u| u.password_hash.clone());
+    let candidate = password.to_owned();
+    let password_ok = tokio::task::spawn_blocking(move || verify_password(&candidate, &hash))
+        .await
+        .map_err(|e| internal("password verification task", e))?;
+
+    let user = match user {
+        Some(u) if password_ok && u.active => u,
+        _ => {
+            state.db.record_login_failure(&key, client_ip, now).await?;
+            tracing::info!(username = %key, ip = client_ip, "sign-in failed");
+            return Err(AppError::BadCredentials);
+        }
+    };
+
+    state.db.clear_login_failures(&key, now - window).await?;
+    let token = new_token();
+    let ua: String = user_agent.chars().take(256).collect();
+    state.db.create_session(&token_hash(&token), user.id, now, client_ip, &ua).await?;
+    tracing::info!(user_id = user.id, username = %user.username, "signed in");
+    let role = user.role();
+    Ok((token, AuthUser { id: user.id, username: user.username, name: user.name, role }))
+}
+
+pub async fn logout(state: &AppState, auth: &Authentication) -> Result<(), AppError> {
+    if let Some(hash) = &auth.token_hash {
+        state.db.delete_session(hash).await?;
+    }
+    if let Some(user) = &auth.user {
+        tracing::info!(user_id = user.id, "signed out");
+    }
+    Ok(())
+}
+
+/// Finds the live session of a token, ending it if it has expired or its user was deactivated.
+async fn resolve(state: &AppState, token: &str) -> Result<Option<AuthUser>, AppError> {
+    let hash = token_hash(token);
+    let Some(row) = state.db.find_session(&hash).await? else {
+        return Ok(None);
+    };
+    let now = now_ms();
+    let auth = &state.config.auth;
+    let idle_ok = now - row.last_seen_at <= auth.idle().as_millis() as i64;
+    let absolute_ok = now - row.created_at <= auth.absolute().as_millis() as i64;
+    if !(row.active && idle_ok && absolute_ok) {
+        state.db.delete_session(&hash).await?;
+        return Ok(None);
+    }
+    if now - row.last_seen_at > TOUCH_EVERY_MS {
+        state.db.touch_session(&hash, now).await?;
+    }
+    let role = Role::parse(&row.role).unwrap_or(Role::Agent);
+    Ok(Some(AuthUser { id: row.user_id, username: row.username, name: row.name, role }))
+}
+
+// ---- the middleware ----------------------------------------------------------------------------
+
+/// Paths a signed-out visitor may load. Everything else that is a page sends them to sign in.
+fn is_public_page(path: &str) -> bool {
+    path == "/login"
+}
+
+/// A page is what a browser navigates to: not a server function, API, asset or probe.
+fn is_page(path: &str) -> bool {
+    let prefixes = ["/api/", "/v1/", "/pkg/"];
+    let last = path.rsplit('/').next().unwrap_or("");
+    !prefixes.iter().any(|p| path.starts_with(p))
+        && !matches!(path, "/healthz" | "/readyz")
+        && !last.contains('.')
+}
+
+/// Resolves the session of every request and guards pages: a signed-out visitor is sent to
+/// the sign-in page, a signed-in one away from it. Server functions and API routes answer
+/// 401/403 themselves via [`require_user`] and [`require_admin`].
+pub async fn middleware(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let https = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"));
+    let client_ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned());
+    let token = session_token(headers);
+    let user = match &token {
+        Some(t) => match resolve(&state, t).await {
+            Ok(user) => user,
+            Err(e) => return e.into_response(),
+        },
+        None => None,
+    };
+    let stale_cookie = token.is_some() && user.is_none();
+    let path = req.uri().path().to_owned();
+
+    if req.method() == Method::GET && is_page(&path) {
+        if user.is_none() && !is_public_page(&path) {
+            let target = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
+            let location = format!("/login?next={}", encode_query_value(target));
+            return with_cleared_cookie(Redirect::to(&location).into_response(), &state, https, stale_cookie);
+        }
+        if user.is_some() && is_public_page(&path) {
+            return Redirect::to("/").into_response();
+        }
+    }
+
+    let auth = Authentication { user, token_hash: token.as_deref().map(token_hash), client_ip, https };
+    req.extensions_mut().insert(auth);
+    let response = next.run(req).await;
+    with_cleared_cookie(response, &state, https, stale_cookie)
+}
+
+fn with_cleared_cookie(mut response: Response, state: &AppState, https: bool, stale: bool) -> Response {
+    if stale && !response.headers().contains_key(header::SET_COOKIE) {
+        response.headers_mut().append(header::SET_COOKIE, clear_cookie(state, https));
+    }
+    response
+}
+
+fn encode_query_value(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Where to go after signing in: only a local path, never another site (`//evil.example`).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && n != "/login" => {
+            n.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+// ---- checks for server functions -------------------------------------------------------------
+
+/// The request's authentication, from inside a server function.
+pub async fn authentication() -> Result<Authentication, AppError> {
+    let axum::Extension(auth): axum::Extension<Authentication> =
+        leptos_axum::extract().await.map_err(|e| internal("reading the request's authentication", e))?;
+    Ok(auth)
+}
+
+/// The signed-in user, or `Unauthorized`.
+pub async fn require_user() -> Result<AuthUser, AppError> {
+    authentication().await?.user.ok_or(AppError::Unauthorized)
+}
+
+/// The signed-in admin, or `Unauthorized`/`Forbidden`.
+pub async fn require_admin() -> Result<AuthUser, AppError> {
+    let user = require_user().await?;
+    if user.role == Role::Admin {
+        Ok(user)
+    } else {
+        tracing::warn!(user_id = user.id, "agent refused an admin function");
+        Err(AppError::Forbidden)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_themselves() {
+        let hash = hash_password("correct horse battery").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("correct horse batterz", &hash));
+        assert!(!verify_password("anything", "not a hash"));
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let (a, b) = (new_token(), new_token());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43);
+        assert_ne!(token_hash(&a), a);
+        assert_eq!(token_hash(&a), token_hash(&a));
+    }
+
+    #[test]
+    fn next_is_local_only() {
+        assert_eq!(safe_next(Some("/admin/users")), "/admin/users");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn pages_are_told_from_assets_and_apis() {
+        assert!(is_page("/"));
+        assert!(is_page("/admin/users"));
+        assert!(!is_page("/api/auth/login"));
+        assert!(!is_page("/pkg/contactdesk.wasm"));
+        assert!(!is_page("/favicon.ico"));
+        assert!(!is_page("/healthz"));
+    }
+
+    #[test]
+    fn cookie_is_read_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, HeaderValue::from_static("a=1; contactdesk_session=tok; b=2"));
+        assert_eq!(session_token(&headers).as_deref(), Some("tok"));
+    }
+}

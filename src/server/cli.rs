@@ -1,0 +1,185 @@
+//! The command line: `serve` (default) and the admin subcommands.
+
+use std::{
+    io::{BufRead, IsTerminal},
+    path::PathBuf,
+    process::ExitCode,
+};
+
+use clap::{Parser, Subcommand};
+
+use super::{
+    config::Config,
+    http, seed,
+    startup::{self, StartError},
+    telemetry,
+    time::now_ms,
+};
+use crate::domain::user::NewUser;
+
+#[derive(Parser, Debug)]
+#[command(name = "contactdesk", version, about = "ContactDesk call-center server")]
+struct Cli {
+    /// The settings file; environment variables override it.
+    #[arg(long, global = true, default_value = "Leptos.toml", env = "CONTACTDESK_CONFIG")]
+    config: String,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the web application and API (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create a user; the password is read from standard input.
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// agent or admin
+        #[arg(long, default_value = "agent")]
+        role: String,
+    },
+    /// Seed demo users and ~200 demo customers into an empty database.
+    SeedDemo,
+    /// Write a consistent copy of the database to FILE while the server keeps running.
+    Backup {
+        #[arg(long)]
+        output: PathBuf,
+    },
+}
+
+pub async fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(&cli.config) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("contactdesk: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(&config.log);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => migrate(&config).await,
+        Command::CreateUser { username, name, role } => create_user(&config, &username, &name, &role).await,
+        Command::SeedDemo => seed_demo(&config).await,
+        Command::Backup { output } => backup(&config, output).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("contactdesk: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    if !startup::site_is_built(&config) {
+        tracing::warn!(
+            site_root = %config.server.site_root.display(),
+            "no built site found: run `make build` so pages hydrate"
+        );
+    }
+    let addr = config.server.site_addr;
+    let grace = config.server.shutdown_grace_seconds;
+    let state = startup::build_state(config).await.map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Listen { addr, source }.to_string())?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("ContactDesk is running at http://{local}");
+    if state.demo_data() {
+        println!("Demo data is loaded. Sign in with:");
+        for login in seed::DEMO_LOGINS {
+            println!("  {:<6} {:<8} password: {}", login.role, login.username, login.password);
+        }
+    }
+    let db = state.db.clone();
+    let app = http::router(state);
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(http::serve(listener, app, async move {
+        let _ = stop_rx.await;
+    }));
+    http::shutdown_signal().await;
+    let _ = stop_tx.send(());
+    match tokio::time::timeout(std::time::Duration::from_secs(grace), server).await {
+        Ok(Ok(Ok(()))) => {}
+        Ok(Ok(Err(e))) => return Err(format!("server error: {e}")),
+        Ok(Err(e)) => return Err(format!("server task failed: {e}")),
+        Err(_) => tracing::warn!(grace_seconds = grace, "in-flight requests did not finish in time"),
+    }
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn migrate(config: &Config) -> Result<(), String> {
+    let db = startup::open_db(config).await.map_err(|e| e.to_string())?;
+    db.close().await;
+    println!("Database {} is up to date.", config.database.url);
+    Ok(())
+}
+
+async fn create_user(config: &Config, username: &str, name: &str, role: &str) -> Result<(), String> {
+    if std::io::stdin().is_terminal() {
+        eprintln!("Password for {username} (then Enter):");
+    }
+    let mut password = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut password)
+        .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    let new_user = NewUser::parse(username, name, role, password).map_err(|e| e.to_string())?;
+    let db = startup::open_db(config).await.map_err(|e| e.to_string())?;
+    let hash = super::auth::hash_password_async(new_user.password.expose().to_owned())
+        .await
+        .map_err(|e| e.to_string())?;
+    let id = db
+        .insert_user(new_user.username.as_str(), new_user.name.as_str(), new_user.role, &hash, now_ms())
+        .await
+        .map_err(|e| match e {
+            super::db::users::InsertUserError::UsernameTaken => {
+                format!("the username {} is already taken", new_user.username.as_str())
+            }
+            other => format!("cannot create the user: {other}"),
+        })?;
+    let _ = db.audit(None, "user.create", &format!("cli created {} ({})", new_user.username.as_str(), new_user.role), now_ms()).await;
+    db.close().await;
+    println!("Created {} {} (id {id}).", new_user.role, new_user.username.as_str());
+    Ok(())
+}
+
+async fn seed_demo(config: &Config) -> Result<(), String> {
+    let db = startup::open_db(config).await.map_err(|e| e.to_string())?;
+    let outcome = seed::seed_if_empty(&db).await.map_err(|e| e.to_string())?;
+    db.close().await;
+    match outcome {
+        seed::Seeded::Yes { customers } => {
+            println!("Seeded {customers} demo customers. Sign in with:");
+            for login in seed::DEMO_LOGINS {
+                println!("  {:<6} {:<8} password: {}", login.role, login.username, login.password);
+            }
+            Ok(())
+        }
+        seed::Seeded::AlreadyHasUsers => {
+            Err("the database already has users; demo data is only seeded into an empty database".into())
+        }
+    }
+}
+
+async fn backup(config: &Config, output: PathBuf) -> Result<(), String> {
+    if output.exists() {
+        return Err(format!("{} already exists; choose a new file", output.display()));
+    }
+    let db = startup::open_db(config).await.map_err(|e| e.to_string())?;
+    db.backup_to(&output).await.map_err(|e| format!("backup failed: {e}"))?;
+    db.close().await;
+    println!("Backed up {} to {}.", config.database.url, output.display());
+    Ok(())
+}

@@ -1,0 +1,28 @@
+//! Small facts about the database itself.
+
+use super::Db;
+
+const DEMO_KEY: &str = "demo_data";
+
+impl Db {
+    pub async fn is_demo_data(&self) -> Result<bool, sqlx::Error> {
+        let value: Option<String> = sqlx::query_scalar("SELECT value FROM app_meta WHERE key = $1")
+            .bind(DEMO_KEY)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(value.as_deref() == Some("1"))
+    }
+
+    pub(crate) async fn mark_demo_data(
+        tx: &mut sqlx::SqliteConnection,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO app_meta (key, value) VALUES ($1, '1') \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(DEMO_KEY)
+        .execute(tx)
+        .await
+        .map(|_| ())
+    }
+}

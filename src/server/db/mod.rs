@@ -1,0 +1,81 @@
+//! All SQL of the application lives under this module, one file per aggregate.
+//!
+//! The SQL is portable between SQLite and PostgreSQL: `$1` placeholders, `RETURNING`,
+//! `ON CONFLICT`, `BIGINT` millisecond timestamps, `TRUE`/`FALSE` literals. Only connection
+//! set-up, migrations and backup are backend-specific, and they are here.
+
+pub mod audit;
+pub mod customers;
+pub mod login_failures;
+pub mod meta;
+pub mod sessions;
+pub mod users;
+
+use std::{path::Path, str::FromStr, time::Duration};
+
+use sqlx::{
+    SqlitePool,
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+};
+
+use super::config::DatabaseSettings;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+
+/// A handle on the database; clones share one pool.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: SqlitePool,
+}
+
+impl Db {
+    /// Opens (creating if needed) the database with durable settings: WAL journal,
+    /// `synchronous=FULL` so an acknowledged commit survives power loss, foreign keys enforced,
+    /// and a busy timeout so concurrent writers wait instead of failing.
+    pub async fn connect(settings: &DatabaseSettings) -> Result<Self, sqlx::Error> {
+        let options = SqliteConnectOptions::from_str(&settings.url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_millis(settings.busy_timeout_ms));
+        if let Some(dir) = Path::new(options.get_filename()).parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
+            }
+        }
+        let pool = SqlitePoolOptions::new()
+            .max_connections(settings.max_connections)
+            .min_connections(1)
+            .connect_with(options)
+            .await?;
+        Ok(Self { pool })
+    }
+
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        MIGRATOR.run(&self.pool).await
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// For `/readyz`: can we run a statement right now?
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+    }
+
+    /// A consistent copy of the live database, taken without stopping the server.
+    pub async fn backup_to(&self, target: &Path) -> Result<(), sqlx::Error> {
+        sqlx::query("VACUUM INTO $1")
+            .bind(target.to_string_lossy().into_owned())
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    /// Waits for connections to finish and checkpoints the WAL.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

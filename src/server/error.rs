@@ -1,0 +1,44 @@
+//! Turning internal failures into `AppError` without leaking their detail.
+
+use axum::{
+    Json,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+
+use crate::error::AppError;
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        tracing::error!(error = %e, "database error");
+        AppError::Internal
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for AppError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        tracing::error!(error = %e, "migration error");
+        AppError::Internal
+    }
+}
+
+/// Logs an unexpected failure with its context and returns the opaque error.
+pub fn internal(context: &str, e: impl std::fmt::Display) -> AppError {
+    tracing::error!(error = %e, "{context}");
+    AppError::Internal
+}
+
+/// JSON body of an error answered by a plain axum route: a stable code and a message.
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let fields = match &self {
+            AppError::Invalid(errors) => Some(errors.clone()),
+            _ => None,
+        };
+        let body = serde_json::json!({
+            "error": { "code": self.code(), "message": self.to_string(), "fields": fields }
+        });
+        (status, Json(body)).into_response()
+    }
+}

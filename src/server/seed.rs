@@ -1,0 +1,180 @@
+//! Demo data: three accounts and ~200 Mauritian customers with policies and amounts due.
+//! Generated from a fixed seed, so every fresh demo database is the same.
+
+use rand::{Rng, SeedableRng, rngs::StdRng, seq::SliceRandom};
+
+use super::{
+    auth::hash_password_async,
+    db::{
+        Db,
+        customers::{NewCustomer, NewPolicy},
+    },
+    time::now_ms,
+};
+use crate::{domain::user::Role, error::AppError};
+
+pub struct DemoLogin {
+    pub username: &'static str,
+    pub name: &'static str,
+    pub role: Role,
+    pub password: &'static str,
+}
+
+/// Printed at start-up in demo mode; the passwords are public, so this is demo data only.
+pub const DEMO_LOGINS: &[DemoLogin] = &[
+    DemoLogin { username: "admin", name: "Anjali Doorgakant", role: Role::Admin, password: "demo-admin-2026" },
+    DemoLogin { username: "priya", name: "Priya Ramdin", role: Role::Agent, password: "demo-agent-2026" },
+    DemoLogin { username: "jean", name: "Jean-Marc Lafleur", role: Role::Agent, password: "demo-agent-2026" },
+];
+
+pub const DEMO_CUSTOMERS: usize = 200;
+
+const FIRST_NAMES: &[&str] = &[
+    "Kevin", "Priyanka", "Jean-Claude", "Marie-Josée", "Ravi", "Anushka", "Mohammad", "Fatima",
+    "Wei Ling", "Li Mei", "Christophe", "Nathalie", "Deepak", "Kavita", "Yusuf", "Aisha", "Stéphane",
+    "Céline", "Vikash", "Pooja", "Jean-Luc", "Sandrine", "Rajesh", "Sunita", "Ibrahim", "Nadia",
+    "Laurent", "Émilie", "Arvind", "Shalini", "Dev", "Reshma", "Olivier", "Josiane", "Ashvin",
+    "Nirmala", "Zaheer", "Shabnam", "Patrick", "Géraldine",
+];
+
+const LAST_NAMES: &[&str] = &[
+    "Ramgoolam", "Jugnauth", "Bérenger", "Duval", "Boolell", "Seetanah", "Peerbocus", "Joomun",
+    "Li Kwong Ken", "Ah-Chuen", "Lagesse", "de Spéville", "Dookhun", "Bhugaloo", "Ramdin", "Aumeer",
+    "Laval", "Moutou", "Gopaul", "Ramsurrun", "Sookun", "Hossenbaccus", "Rosunee", "Noël",
+    "Cheung Kai Suet", "Appadoo", "Veerapen", "Ramlugun", "Beeharry", "L'Entêté", "Curé", "Nundlall",
+];
+
+const DOMAINS: &[&str] = &["gmail.com", "yahoo.com", "intnet.mu", "hotmail.com", "orange.mu", "outlook.com", "myt.mu"];
+
+const PAYMENT_STATUSES: &[(&str, u32)] = &[("pending", 70), ("paid", 20), ("overdue", 10)];
+
+pub enum Seeded {
+    Yes { customers: usize },
+    AlreadyHasUsers,
+}
+
+/// Seeds the demo accounts and customers, unless the database already has users.
+pub async fn seed_if_empty(db: &Db) -> Result<Seeded, AppError> {
+    if db.count_users().await? > 0 {
+        return Ok(Seeded::AlreadyHasUsers);
+    }
+    let now = now_ms();
+    for login in DEMO_LOGINS {
+        let hash = hash_password_async(login.password.to_owned()).await?;
+        db.insert_user(login.username, login.name, login.role, &hash, now)
+            .await
+            .map_err(|e| super::error::internal("seeding a demo user", e))?;
+    }
+    let customers = demo_customers(DEMO_CUSTOMERS);
+    db.insert_customers(&customers, now, true).await?;
+    tracing::info!(customers = customers.len(), "demo data seeded");
+    Ok(Seeded::Yes { customers: customers.len() })
+}
+
+fn ascii_slug(s: &str) -> String {
+    s.chars()
+        .filter_map(|c| match c {
+            'é' | 'è' | 'ê' | 'É' => Some('e'),
+            'ë' => Some('e'),
+            ' ' | '-' | '\'' => None,
+            c if c.is_ascii_alphanumeric() => Some(c.to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The customers of the demo. The first is the one the user's documents use as their example.
+pub fn demo_customers(count: usize) -> Vec<NewCustomer> {
+    let mut rng = StdRng::seed_from_u64(0x00C0_FFEE);
+    let mut out = Vec::with_capacity(count);
+    out.push(NewCustomer {
+        customer_id: "12345".into(),
+        name: "Kevin Anderson Curepipe".into(),
+        mobile: Some("+23057372333".into()),
+        email: Some("vikas.khanna@zwennpay.com".into()),
+        policies: vec![NewPolicy {
+            policy_number: "LIB/C7013".into(),
+            amount_due_cents: 449_129,
+            payment_status: "pending".into(),
+        }],
+    });
+    let mut policy_no = 7014u32;
+    let mut used_mobiles = std::collections::HashSet::new();
+    while out.len() < count {
+        let i = out.len();
+        let first = FIRST_NAMES.choose(&mut rng).copied().unwrap_or("Kevin");
+        let last = LAST_NAMES.choose(&mut rng).copied().unwrap_or("Duval");
+        let name = format!("{first} {last}");
+        // About one in ten has no mobile and one in five no email: the problem agents fix.
+        let mobile = (rng.gen_range(0..10) != 0).then(|| loop {
+            let m = format!("+2305{:07}", rng.gen_range(0..10_000_000));
+            if used_mobiles.insert(m.clone()) {
+                break m;
+            }
+        });
+        let email = (rng.gen_range(0..5) != 0).then(|| {
+            let domain = DOMAINS.choose(&mut rng).copied().unwrap_or("gmail.com");
+            format!("{}.{}{}@{domain}", ascii_slug(first), ascii_slug(last), rng.gen_range(1..99))
+        });
+        let policies = (0..rng.gen_range(1..=3))
+            .map(|_| {
+                policy_no += rng.gen_range(1..40);
+                let roll = rng.gen_range(0..100);
+                let mut acc = 0;
+                let status = PAYMENT_STATUSES
+                    .iter()
+                    .find(|(_, weight)| {
+                        acc += weight;
+                        roll < acc
+                    })
+                    .map_or("pending", |(s, _)| s);
+                NewPolicy {
+                    policy_number: format!("LIB/C{policy_no}"),
+                    amount_due_cents: rng.gen_range(50_000..1_500_000),
+                    payment_status: status.into(),
+                }
+            })
+            .collect();
+        out.push(NewCustomer {
+            customer_id: format!("{}", 20_000 + i * 7),
+            name,
+            mobile,
+            email,
+            policies,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_customers_are_realistic_and_unique() {
+        let customers = demo_customers(DEMO_CUSTOMERS);
+        assert_eq!(customers.len(), DEMO_CUSTOMERS);
+        let ids: std::collections::HashSet<_> = customers.iter().map(|c| &c.customer_id).collect();
+        assert_eq!(ids.len(), DEMO_CUSTOMERS);
+        let policies: Vec<_> = customers.iter().flat_map(|c| &c.policies).collect();
+        let numbers: std::collections::HashSet<_> = policies.iter().map(|p| &p.policy_number).collect();
+        assert_eq!(numbers.len(), policies.len(), "policy numbers must be unique");
+        assert!(customers.iter().any(|c| c.email.is_none()), "some customers lack an email");
+        assert!(customers.iter().any(|c| c.mobile.is_none()), "some customers lack a mobile");
+        for c in &customers {
+            if let Some(m) = &c.mobile {
+                assert!(m.starts_with("+2305") && m.len() == 12, "{m}");
+            }
+            if let Some(e) = &c.email {
+                assert!(e.is_ascii() && e.contains('@'), "{e}");
+            }
+        }
+    }
+
+    #[test]
+    fn demo_data_is_the_same_every_time() {
+        let a = demo_customers(20);
+        let b = demo_customers(20);
+        assert_eq!(a.iter().map(|c| &c.name).collect::<Vec<_>>(), b.iter().map(|c| &c.name).collect::<Vec<_>>());
+    }
+}

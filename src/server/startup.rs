@@ -1,0 +1,112 @@
+//! Building the application from its configuration: database, demo data, assets, router.
+
+use std::{net::SocketAddr, path::Path};
+
+use leptos::config::LeptosOptions;
+use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+
+use super::{
+    AppState,
+    config::Config,
+    db::Db,
+    http, seed,
+    state::Assets,
+    time::now_ms,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot open the database {url}: {source}")]
+    Database { url: String, source: sqlx::Error },
+    #[error("cannot migrate the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot seed demo data: {0}")]
+    Seed(String),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+}
+
+/// Opens and migrates the database named by the configuration.
+pub async fn open_db(config: &Config) -> Result<Db, StartError> {
+    std::fs::create_dir_all(&config.storage.data_dir).map_err(|e| StartError::Database {
+        url: config.storage.data_dir.display().to_string(),
+        source: sqlx::Error::Io(e),
+    })?;
+    let db = Db::connect(&config.database)
+        .await
+        .map_err(|source| StartError::Database { url: config.database.url.clone(), source })?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+/// Everything `serve` needs, ready to route.
+pub async fn build_state(config: Config) -> Result<AppState, StartError> {
+    let db = open_db(&config).await?;
+    if config.demo.seed {
+        seed::seed_if_empty(&db).await.map_err(|e| StartError::Seed(e.to_string()))?;
+    }
+    let now = now_ms();
+    let idle = config.auth.idle().as_millis() as i64;
+    let absolute = config.auth.absolute().as_millis() as i64;
+    match db.delete_expired_sessions(now - idle, now - absolute).await {
+        Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
+    }
+    let demo = db.is_demo_data().await.unwrap_or(false);
+    let options = leptos_options(&config);
+    let assets = Assets::discover(&options);
+    Ok(AppState::new(options, db, config, assets, demo))
+}
+
+fn leptos_options(config: &Config) -> LeptosOptions {
+    let hashed = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
+        .is_some_and(|p| p.exists());
+    LeptosOptions::builder()
+        .output_name("contactdesk")
+        .site_root(config.server.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(config.server.site_addr)
+        .hash_files(hashed)
+        .build()
+}
+
+/// A running server; dropping it does not stop it, [`Running::stop`] does.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    shutdown: oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    /// Graceful stop: in-flight requests finish, then the database is closed.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(());
+        if let Ok(Err(e)) = self.task.await {
+            tracing::error!(error = %e, "server stopped with an error");
+        }
+        self.state.db.close().await;
+    }
+}
+
+/// Starts serving on `config.server.site_addr` (port 0 picks a free port).
+pub async fn start(config: Config) -> Result<Running, StartError> {
+    let addr = config.server.site_addr;
+    let state = build_state(config).await?;
+    let listener = TcpListener::bind(addr).await.map_err(|source| StartError::Listen { addr, source })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Listen { addr, source })?;
+    let (shutdown, rx) = oneshot::channel::<()>();
+    let app = http::router(state.clone());
+    let task = tokio::spawn(http::serve(listener, app, async move {
+        let _ = rx.await;
+    }));
+    Ok(Running { addr, state, shutdown, task })
+}
+
+/// Whether the site was built (by `make build`): without it pages render but never hydrate.
+pub fn site_is_built(config: &Config) -> bool {
+    Path::new(&config.server.site_root).join("pkg").is_dir()
+}
