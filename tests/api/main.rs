@@ -1,0 +1,7 @@
+//! HTTP-level tests: the real app on a random port with its own SQLite file each.
+
+mod access;
+mod auth;
+mod helpers;
+mod pages;
+mod users;
