@@ -63,9 +63,7 @@ impl AppError {
     /// The message for one field, if this is a validation error that names it.
     pub fn field_message(&self, field: &str) -> Option<String> {
         match self {
-            Self::Invalid(errors) => {
-                errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
-            }
+            Self::Invalid(errors) => errors.iter().find(|e| e.field == field).map(|e| e.message.clone()),
             _ => None,
         }
     }

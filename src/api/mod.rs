@@ -9,12 +9,11 @@ pub mod users;
 /// Gives an error its HTTP status (401, 403, 422, …) instead of the default 500.
 #[cfg(feature = "ssr")]
 pub(crate) fn respond<T>(result: Result<T, crate::error::AppError>) -> Result<T, crate::error::AppError> {
-    if let Err(e) = &result {
-        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            if let Ok(status) = axum::http::StatusCode::from_u16(e.status()) {
-                options.set_status(status);
-            }
-        }
+    if let Err(e) = &result
+        && let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(status) = axum::http::StatusCode::from_u16(e.status())
+    {
+        options.set_status(status);
     }
     result
 }

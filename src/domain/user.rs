@@ -92,10 +92,7 @@ impl PersonName {
             return Err(AppError::invalid("name", "Name is required."));
         }
         if s.chars().count() > Self::MAX {
-            return Err(AppError::invalid(
-                "name",
-                format!("Name must be at most {} characters.", Self::MAX),
-            ));
+            return Err(AppError::invalid("name", format!("Name must be at most {} characters.", Self::MAX)));
         }
         if s.chars().any(char::is_control) {
             return Err(AppError::invalid("name", "Name must not contain control characters."));
@@ -131,10 +128,7 @@ impl NewPassword {
             ));
         }
         if s.trim() != s {
-            return Err(AppError::invalid(
-                "password",
-                "Password must not start or end with a space.",
-            ));
+            return Err(AppError::invalid("password", "Password must not start or end with a space."));
         }
         Ok(Self(s.to_owned()))
     }
@@ -166,9 +160,7 @@ impl NewUser {
         let role = Role::parse(role);
         let password = NewPassword::parse(password);
         match (username, name, role, password) {
-            (Ok(username), Ok(name), Ok(role), Ok(password)) => {
-                Ok(Self { username, name, role, password })
-            }
+            (Ok(username), Ok(name), Ok(role), Ok(password)) => Ok(Self { username, name, role, password }),
             (u, n, r, p) => {
                 let errors: Vec<FieldError> = [u.err(), n.err(), r.err(), p.err()]
                     .into_iter()

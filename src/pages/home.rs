@@ -1,7 +1,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::{api::overview::get_overview, components::error_view::errors_fallback, domain::overview::Overview};
+use crate::{
+    api::overview::get_overview, components::error_view::errors_fallback, domain::overview::Overview,
+};
 
 /// The landing page after sign-in: the size of the book of business at a glance.
 #[component]

@@ -152,7 +152,9 @@ pub async fn login(
     let window = auth.failure_window().as_millis() as i64;
     let failures = state.db.login_failures_since(&key, client_ip, now - window).await?;
     let held_until = [
-        (failures.user_count >= i64::from(auth.max_failures_per_user)).then_some(failures.user_oldest).flatten(),
+        (failures.user_count >= i64::from(auth.max_failures_per_user))
+            .then_some(failures.user_oldest)
+            .flatten(),
         (failures.ip_count >= i64::from(auth.max_failures_per_ip)).then_some(failures.ip_oldest).flatten(),
     ]
     .into_iter()
@@ -296,7 +298,9 @@ fn with_cleared_cookie(mut response: Response, state: &AppState, https: bool, st
 fn encode_query_value(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

@@ -149,7 +149,14 @@ async fn create_user(config: &Config, username: &str, name: &str, role: &str) ->
             }
             other => format!("cannot create the user: {other}"),
         })?;
-    let _ = db.audit(None, "user.create", &format!("cli created {} ({})", new_user.username.as_str(), new_user.role), now_ms()).await;
+    let _ = db
+        .audit(
+            None,
+            "user.create",
+            &format!("cli created {} ({})", new_user.username.as_str(), new_user.role),
+            now_ms(),
+        )
+        .await;
     db.close().await;
     println!("Created {} {} (id {id}).", new_user.role, new_user.username.as_str());
     Ok(())

@@ -282,8 +282,7 @@ impl Config {
     }
 
     pub fn from_toml(path: &str, text: &str) -> Result<Self, ConfigError> {
-        toml::from_str(text)
-            .map_err(|e| ConfigError::File { path: path.into(), message: e.to_string() })
+        toml::from_str(text).map_err(|e| ConfigError::File { path: path.into(), message: e.to_string() })
     }
 
     pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
@@ -340,9 +339,7 @@ mod tests {
     #[test]
     fn bad_env_value_is_named() {
         let mut c = Config::default();
-        let err = c
-            .apply_env(|k| (k == "LEPTOS_SITE_ADDR").then(|| "localhost:abc".to_owned()))
-            .unwrap_err();
+        let err = c.apply_env(|k| (k == "LEPTOS_SITE_ADDR").then(|| "localhost:abc".to_owned())).unwrap_err();
         assert!(err.to_string().contains("LEPTOS_SITE_ADDR"), "{err}");
     }
 

@@ -32,7 +32,8 @@ use crate::app::{App, shell};
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let css = state.assets.css_href.clone();
-    let pkg_dir = Path::new(state.leptos_options.site_root.as_ref()).join(state.leptos_options.site_pkg_dir.as_ref());
+    let pkg_dir =
+        Path::new(state.leptos_options.site_root.as_ref()).join(state.leptos_options.site_pkg_dir.as_ref());
     let asset_cache = if state.assets.hashed {
         // Hashed names change with content: cache for a year.
         HeaderValue::from_static("public, max-age=31536000, immutable")
@@ -83,7 +84,10 @@ pub fn router(state: AppState) -> Router {
                     header::REFERRER_POLICY,
                     HeaderValue::from_static("strict-origin-when-cross-origin"),
                 ))
-                .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"))),
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::X_FRAME_OPTIONS,
+                    HeaderValue::from_static("DENY"),
+                )),
         )
         .with_state(state)
 }

@@ -22,7 +22,12 @@ pub struct DemoLogin {
 
 /// Printed at start-up in demo mode; the passwords are public, so this is demo data only.
 pub const DEMO_LOGINS: &[DemoLogin] = &[
-    DemoLogin { username: "admin", name: "Anjali Doorgakant", role: Role::Admin, password: "demo-admin-2026" },
+    DemoLogin {
+        username: "admin",
+        name: "Anjali Doorgakant",
+        role: Role::Admin,
+        password: "demo-admin-2026",
+    },
     DemoLogin { username: "priya", name: "Priya Ramdin", role: Role::Agent, password: "demo-agent-2026" },
     DemoLogin { username: "jean", name: "Jean-Marc Lafleur", role: Role::Agent, password: "demo-agent-2026" },
 ];
@@ -30,21 +35,85 @@ pub const DEMO_LOGINS: &[DemoLogin] = &[
 pub const DEMO_CUSTOMERS: usize = 200;
 
 const FIRST_NAMES: &[&str] = &[
-    "Kevin", "Priyanka", "Jean-Claude", "Marie-Josée", "Ravi", "Anushka", "Mohammad", "Fatima",
-    "Wei Ling", "Li Mei", "Christophe", "Nathalie", "Deepak", "Kavita", "Yusuf", "Aisha", "Stéphane",
-    "Céline", "Vikash", "Pooja", "Jean-Luc", "Sandrine", "Rajesh", "Sunita", "Ibrahim", "Nadia",
-    "Laurent", "Émilie", "Arvind", "Shalini", "Dev", "Reshma", "Olivier", "Josiane", "Ashvin",
-    "Nirmala", "Zaheer", "Shabnam", "Patrick", "Géraldine",
+    "Kevin",
+    "Priyanka",
+    "Jean-Claude",
+    "Marie-Josée",
+    "Ravi",
+    "Anushka",
+    "Mohammad",
+    "Fatima",
+    "Wei Ling",
+    "Li Mei",
+    "Christophe",
+    "Nathalie",
+    "Deepak",
+    "Kavita",
+    "Yusuf",
+    "Aisha",
+    "Stéphane",
+    "Céline",
+    "Vikash",
+    "Pooja",
+    "Jean-Luc",
+    "Sandrine",
+    "Rajesh",
+    "Sunita",
+    "Ibrahim",
+    "Nadia",
+    "Laurent",
+    "Émilie",
+    "Arvind",
+    "Shalini",
+    "Dev",
+    "Reshma",
+    "Olivier",
+    "Josiane",
+    "Ashvin",
+    "Nirmala",
+    "Zaheer",
+    "Shabnam",
+    "Patrick",
+    "Géraldine",
 ];
 
 const LAST_NAMES: &[&str] = &[
-    "Ramgoolam", "Jugnauth", "Bérenger", "Duval", "Boolell", "Seetanah", "Peerbocus", "Joomun",
-    "Li Kwong Ken", "Ah-Chuen", "Lagesse", "de Spéville", "Dookhun", "Bhugaloo", "Ramdin", "Aumeer",
-    "Laval", "Moutou", "Gopaul", "Ramsurrun", "Sookun", "Hossenbaccus", "Rosunee", "Noël",
-    "Cheung Kai Suet", "Appadoo", "Veerapen", "Ramlugun", "Beeharry", "L'Entêté", "Curé", "Nundlall",
+    "Ramgoolam",
+    "Jugnauth",
+    "Bérenger",
+    "Duval",
+    "Boolell",
+    "Seetanah",
+    "Peerbocus",
+    "Joomun",
+    "Li Kwong Ken",
+    "Ah-Chuen",
+    "Lagesse",
+    "de Spéville",
+    "Dookhun",
+    "Bhugaloo",
+    "Ramdin",
+    "Aumeer",
+    "Laval",
+    "Moutou",
+    "Gopaul",
+    "Ramsurrun",
+    "Sookun",
+    "Hossenbaccus",
+    "Rosunee",
+    "Noël",
+    "Cheung Kai Suet",
+    "Appadoo",
+    "Veerapen",
+    "Ramlugun",
+    "Beeharry",
+    "L'Entêté",
+    "Curé",
+    "Nundlall",
 ];
 
-const DOMAINS: &[&str] = &["gmail.com", "yahoo.com", "intnet.mu", "hotmail.com", "orange.mu", "outlook.com", "myt.mu"];
+const DOMAINS: &[&str] =
+    &["gmail.com", "yahoo.com", "intnet.mu", "hotmail.com", "orange.mu", "outlook.com", "myt.mu"];
 
 const PAYMENT_STATUSES: &[(&str, u32)] = &[("pending", 70), ("paid", 20), ("overdue", 10)];
 
@@ -106,10 +175,12 @@ pub fn demo_customers(count: usize) -> Vec<NewCustomer> {
         let last = LAST_NAMES.choose(&mut rng).copied().unwrap_or("Duval");
         let name = format!("{first} {last}");
         // About one in ten has no mobile and one in five no email: the problem agents fix.
-        let mobile = (rng.gen_range(0..10) != 0).then(|| loop {
-            let m = format!("+2305{:07}", rng.gen_range(0..10_000_000));
-            if used_mobiles.insert(m.clone()) {
-                break m;
+        let mobile = (rng.gen_range(0..10) != 0).then(|| {
+            loop {
+                let m = format!("+2305{:07}", rng.gen_range(0..10_000_000));
+                if used_mobiles.insert(m.clone()) {
+                    break m;
+                }
             }
         });
         let email = (rng.gen_range(0..5) != 0).then(|| {
@@ -135,13 +206,7 @@ pub fn demo_customers(count: usize) -> Vec<NewCustomer> {
                 }
             })
             .collect();
-        out.push(NewCustomer {
-            customer_id: format!("{}", 20_000 + i * 7),
-            name,
-            mobile,
-            email,
-            policies,
-        });
+        out.push(NewCustomer { customer_id: format!("{}", 20_000 + i * 7), name, mobile, email, policies });
     }
     out
 }
@@ -175,6 +240,9 @@ mod tests {
     fn demo_data_is_the_same_every_time() {
         let a = demo_customers(20);
         let b = demo_customers(20);
-        assert_eq!(a.iter().map(|c| &c.name).collect::<Vec<_>>(), b.iter().map(|c| &c.name).collect::<Vec<_>>());
+        assert_eq!(
+            a.iter().map(|c| &c.name).collect::<Vec<_>>(),
+            b.iter().map(|c| &c.name).collect::<Vec<_>>()
+        );
     }
 }

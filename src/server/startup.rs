@@ -5,14 +5,7 @@ use std::{net::SocketAddr, path::Path};
 use leptos::config::LeptosOptions;
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
-use super::{
-    AppState,
-    config::Config,
-    db::Db,
-    http, seed,
-    state::Assets,
-    time::now_ms,
-};
+use super::{AppState, config::Config, db::Db, http, seed, state::Assets, time::now_ms};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {

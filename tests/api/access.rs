@@ -6,7 +6,10 @@ use crate::helpers::{ADMIN, AGENT, TestApp};
 
 const ADMIN_CALLS: &[(&str, &[(&str, &str)])] = &[
     ("admin/users/list", &[]),
-    ("admin/users/create", &[("username", "mallory"), ("name", "Mallory"), ("role", "admin"), ("password", "long-enough-pw")]),
+    (
+        "admin/users/create",
+        &[("username", "mallory"), ("name", "Mallory"), ("role", "admin"), ("password", "long-enough-pw")],
+    ),
     ("admin/users/set-active", &[("id", "1"), ("active", "false")]),
     ("admin/users/reset-password", &[("id", "1"), ("password", "long-enough-pw")]),
 ];

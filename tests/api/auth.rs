@@ -90,12 +90,8 @@ async fn logout_ends_the_session_on_the_server() {
 
     assert_eq!(response.status(), StatusCode::OK);
     // Replaying the old cookie from a fresh client must not work.
-    let replay = reqwest::Client::new()
-        .post(app.url("/api/auth/me"))
-        .header("cookie", &token)
-        .send()
-        .await
-        .unwrap();
+    let replay =
+        reqwest::Client::new().post(app.url("/api/auth/me")).header("cookie", &token).send().await.unwrap();
     assert_eq!(replay.text().await.unwrap(), "null");
     assert_eq!(app.whoami(&client).await, None);
 }
@@ -127,12 +123,8 @@ async fn a_session_survives_a_server_restart() {
 
     app.restart().await;
 
-    let response = reqwest::Client::new()
-        .post(app.url("/api/auth/me"))
-        .header("cookie", &token)
-        .send()
-        .await
-        .unwrap();
+    let response =
+        reqwest::Client::new().post(app.url("/api/auth/me")).header("cookie", &token).send().await.unwrap();
     let me: serde_json::Value = response.json().await.unwrap();
     assert_eq!(me["username"], "agent");
 }
@@ -149,7 +141,8 @@ async fn an_idle_session_expires() {
         .unwrap();
 
     assert_eq!(app.whoami(&client).await, None);
-    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(app.state().db.pool()).await.unwrap();
+    let left: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(app.state().db.pool()).await.unwrap();
     assert_eq!(left, 0, "the expired session is removed");
 }
 
@@ -171,7 +164,11 @@ async fn a_session_ends_at_its_absolute_limit_however_busy() {
 async fn next_after_sign_in_stays_on_this_site() {
     let app = TestApp::spawn().await;
     let response = app
-        .call(&app.client(), "auth/login", &[("username", AGENT.0), ("password", AGENT.1), ("next", "//evil.example/")])
+        .call(
+            &app.client(),
+            "auth/login",
+            &[("username", AGENT.0), ("password", AGENT.1), ("next", "//evil.example/")],
+        )
         .await;
     let location = response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("");
     assert_eq!(location, "/");

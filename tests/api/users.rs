@@ -14,7 +14,16 @@ async fn admin_creates_a_user_who_can_sign_in() {
     let admin = app.signed_in(ADMIN).await;
 
     let response = app
-        .call(&admin, "admin/users/create", &[("username", "Kavita"), ("name", "Kavita Dookhun"), ("role", "agent"), ("password", "a-good-password")])
+        .call(
+            &admin,
+            "admin/users/create",
+            &[
+                ("username", "Kavita"),
+                ("name", "Kavita Dookhun"),
+                ("role", "agent"),
+                ("password", "a-good-password"),
+            ],
+        )
         .await;
 
     assert_eq!(response.status(), StatusCode::OK);
@@ -32,12 +41,17 @@ async fn bad_new_user_input_is_refused_field_by_field() {
     let admin = app.signed_in(ADMIN).await;
 
     let response = app
-        .call(&admin, "admin/users/create", &[("username", "x"), ("name", ""), ("role", "root"), ("password", "short")])
+        .call(
+            &admin,
+            "admin/users/create",
+            &[("username", "x"), ("name", ""), ("role", "root"), ("password", "short")],
+        )
         .await;
 
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: serde_json::Value = response.json().await.unwrap();
-    let fields: Vec<&str> = body["Invalid"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> =
+        body["Invalid"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["username", "name", "role", "password"]);
     assert_eq!(app.state().db.count_users().await.unwrap(), 2, "nothing stored");
 }
@@ -48,7 +62,11 @@ async fn a_taken_username_is_refused() {
     let admin = app.signed_in(ADMIN).await;
 
     let response = app
-        .call(&admin, "admin/users/create", &[("username", "AGENT"), ("name", "Another"), ("role", "agent"), ("password", "a-good-password")])
+        .call(
+            &admin,
+            "admin/users/create",
+            &[("username", "AGENT"), ("name", "Another"), ("role", "agent"), ("password", "a-good-password")],
+        )
         .await;
 
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -98,7 +116,9 @@ async fn password_reset_replaces_the_password_and_ends_sessions() {
     assert_eq!(short.status(), StatusCode::UNPROCESSABLE_ENTITY);
     app.signed_in(AGENT).await; // the refused reset changed nothing
 
-    let response = app.call(&admin, "admin/users/reset-password", &[("id", &id), ("password", "brand-new-password")]).await;
+    let response = app
+        .call(&admin, "admin/users/reset-password", &[("id", &id), ("password", "brand-new-password")])
+        .await;
 
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(app.whoami(&agent).await, None);

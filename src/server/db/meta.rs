@@ -13,9 +13,7 @@ impl Db {
         Ok(value.as_deref() == Some("1"))
     }
 
-    pub(crate) async fn mark_demo_data(
-        tx: &mut sqlx::SqliteConnection,
-    ) -> Result<(), sqlx::Error> {
+    pub(crate) async fn mark_demo_data(tx: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO app_meta (key, value) VALUES ($1, '1') \
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",

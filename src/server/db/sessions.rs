@@ -75,7 +75,11 @@ impl Db {
     }
 
     /// Removes sessions past either limit; run at start-up and now and then.
-    pub async fn delete_expired_sessions(&self, idle_before: i64, created_before: i64) -> Result<u64, sqlx::Error> {
+    pub async fn delete_expired_sessions(
+        &self,
+        idle_before: i64,
+        created_before: i64,
+    ) -> Result<u64, sqlx::Error> {
         sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
             .bind(idle_before)
             .bind(created_before)

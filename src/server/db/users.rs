@@ -102,9 +102,7 @@ impl Db {
     }
 
     pub async fn count_active_users(&self) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE active = TRUE")
-            .fetch_one(self.pool())
-            .await
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE active = TRUE").fetch_one(self.pool()).await
     }
 
     pub async fn count_active_admins(&self) -> Result<i64, sqlx::Error> {

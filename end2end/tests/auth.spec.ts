@@ -1,0 +1,60 @@
+import { expect, test } from "@playwright/test";
+import { ADMIN, AGENT, hydrated, signIn } from "./helpers";
+
+test("an agent signs in, sees only agent navigation, and signs out", async ({ page }) => {
+  await signIn(page, AGENT);
+
+  await expect(page.getByTestId("user-name")).toHaveText(AGENT.name);
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await expect(nav.getByRole("link", { name: "Overview" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Users" })).toHaveCount(0);
+  await expect(page.getByText("Demo data")).toBeVisible();
+  await expect(page.getByRole("region", { name: "Customers" })).toContainText("200");
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  // The session is over on the server: a protected page sends us back to sign in.
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/login\?next=/);
+});
+
+test("an admin sees the admin section and the users list", async ({ page }) => {
+  await signIn(page, ADMIN);
+
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await nav.getByRole("link", { name: "Users" }).click();
+
+  await expect(page).toHaveURL(/\/admin\/users$/);
+  await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
+  await expect(page.locator("tr[data-username=priya]")).toContainText("Priya Ramdin");
+  await expect(page.getByRole("region", { name: "Active users" })).toHaveCount(0); // on Overview only
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test("a wrong password shows the generic error and stays signed out", async ({ page }) => {
+  await page.goto("/login");
+  await hydrated(page);
+  await page.getByLabel("Username").fill(AGENT.username);
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+
+  await expect(page.getByRole("alert")).toHaveText("Wrong username or password.");
+  await expect(page).toHaveURL(/\/login/);
+
+  // An unknown user gets the very same words.
+  await page.getByLabel("Username").fill("nobody-here");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Wrong username or password.");
+});
+
+test("a deep link survives sign-in", async ({ page }) => {
+  await page.goto("/admin/users");
+  await expect(page).toHaveURL(/\/login\?next=%2Fadmin%2Fusers/);
+  await hydrated(page);
+  await page.getByLabel("Username").fill(ADMIN.username);
+  await page.getByLabel("Password").fill(ADMIN.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
+});
