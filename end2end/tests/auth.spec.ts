@@ -51,7 +51,7 @@ test("a wrong password shows the generic error and stays signed out", async ({ p
 
 test("a deep link survives sign-in", async ({ page }) => {
   await page.goto("/admin/users");
-  await expect(page).toHaveURL(/\/login\?next=%2Fadmin%2Fusers/);
+  await expect(page).toHaveURL(/\/login\?next=\/admin\/users/);
   await hydrated(page);
   await page.getByLabel("Username").fill(ADMIN.username);
   await page.getByLabel("Password").fill(ADMIN.password);

@@ -101,7 +101,8 @@ fn UserRow(
                 }}
             </td>
             <td>{last_login}</td>
-            <td class="actions">
+            <td>
+                <div class="actions">
                 <ActionForm action=set_active>
                     <input type="hidden" name="id" value=toggle_id/>
                     <input type="hidden" name="active" value=next_active/>
@@ -117,6 +118,7 @@ fn UserRow(
                         <button type="submit" class="btn small primary">"Set password"</button>
                     </ActionForm>
                 </details>
+                </div>
             </td>
         </tr>
     }

@@ -1,0 +1,85 @@
+//! Customers as agents see them: search hits and the detail page.
+
+use serde::{Deserialize, Serialize};
+
+use super::money::Money;
+
+/// One line of the Customers search.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerHit {
+    pub contact_id: i64,
+    pub customer_id: Option<String>,
+    pub name: String,
+    pub policy_numbers: Vec<String>,
+    pub mobile: Option<String>,
+    pub email: Option<String>,
+}
+
+/// One page of search results.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchPage {
+    pub hits: Vec<CustomerHit>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl SearchPage {
+    pub fn pages(&self) -> i64 {
+        if self.per_page <= 0 { 1 } else { ((self.total + self.per_page - 1) / self.per_page).max(1) }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyView {
+    pub policy_number: String,
+    pub amount_due: Money,
+    pub payment_status: String,
+}
+
+/// "Updated today" beside a field an agent corrected, with who and when for the tooltip.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateMarker {
+    pub text: String,
+    pub detail: String,
+}
+
+/// One entry of a customer's update history, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactUpdateView {
+    pub id: i64,
+    pub captured_at: String,
+    pub agent_name: String,
+    pub policy_number: String,
+    pub old_mobile: Option<String>,
+    pub new_mobile: Option<String>,
+    pub old_email: Option<String>,
+    pub new_email: Option<String>,
+    pub reason: String,
+    pub notes: Option<String>,
+    pub status: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerDetail {
+    pub contact_id: i64,
+    pub customer_id: Option<String>,
+    pub name: String,
+    pub status: String,
+    /// E.164, for comparisons; `mobile_display` is what people read.
+    pub mobile: Option<String>,
+    pub mobile_display: Option<String>,
+    pub email: Option<String>,
+    pub policies: Vec<PolicyView>,
+    pub amount_due: Money,
+    pub mobile_marker: Option<UpdateMarker>,
+    pub email_marker: Option<UpdateMarker>,
+    pub history: Vec<ContactUpdateView>,
+}
+
+impl CustomerDetail {
+    /// The policy shown in the modal and recorded with an update: the first one.
+    pub fn primary_policy(&self) -> Option<&str> {
+        self.policies.first().map(|p| p.policy_number.as_str())
+    }
+}
