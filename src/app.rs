@@ -9,7 +9,10 @@ use leptos_router::{
 
 use crate::{
     components::layout::AppLayout,
-    pages::{admin_users::AdminUsersPage, home::HomePage, login::LoginPage, not_found::NotFound},
+    pages::{
+        admin_users::AdminUsersPage, customer_detail::CustomerDetailPage, customers::CustomersPage,
+        home::HomePage, login::LoginPage, not_found::NotFound,
+    },
 };
 
 /// The document around the app; rendered on the server only.
@@ -69,6 +72,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage/>
                 <ParentRoute path=path!("") view=AppLayout>
                     <Route path=path!("") view=HomePage/>
+                    <Route path=path!("/customers") view=CustomersPage/>
+                    <Route path=path!("/customers/:id") view=CustomerDetailPage/>
                     <Route path=path!("/admin/users") view=AdminUsersPage/>
                 </ParentRoute>
             </Routes>

@@ -3,6 +3,7 @@
 //! and benchmarks can call them.
 
 pub mod auth;
+pub mod customers;
 pub mod overview;
 pub mod users;
 

@@ -50,6 +50,7 @@ fn Frame(me: Me) -> impl IntoView {
             <nav class="sidebar" aria-label="Main">
                 <ul>
                     <li><A href="/" exact=true>"Overview"</A></li>
+                    <li><A href="/customers">"Customers"</A></li>
                 </ul>
                 {is_admin.then(|| view! {
                     <p class="nav-section" id="nav-admin">"Admin"</p>

@@ -163,12 +163,15 @@ mod tests {
 
     #[test]
     fn mobile_only_email_only_and_both() {
-        let m = input("5812 3456", "", REASON, "").validate(normalize_light, Some("+23057372333"), None).unwrap();
+        let m =
+            input("5812 3456", "", REASON, "").validate(normalize_light, Some("+23057372333"), None).unwrap();
         assert_eq!(m.new_mobile.as_deref(), Some("+23058123456"));
         assert_eq!(m.new_email, None);
         let e = input("", "new@email.com", REASON, "").validate(normalize_light, None, None).unwrap();
         assert_eq!(e.new_email.unwrap().as_str(), "new@email.com");
-        let both = input("58123456", "new@email.com", REASON, "called in").validate(normalize_light, None, None).unwrap();
+        let both = input("58123456", "new@email.com", REASON, "called in")
+            .validate(normalize_light, None, None)
+            .unwrap();
         assert!(both.new_mobile.is_some() && both.new_email.is_some());
         assert_eq!(both.notes.as_deref(), Some("called in"));
     }
@@ -188,10 +191,17 @@ mod tests {
     fn notes_at_500_pass_and_501_fail() {
         let ok = input("58123456", "", REASON, &"n".repeat(500)).validate(normalize_light, None, None);
         assert!(ok.is_ok());
-        let err = input("58123456", "", REASON, &"n".repeat(501)).validate(normalize_light, None, None).unwrap_err();
-        assert_eq!(err.field_message("notes").as_deref(), Some("Notes can be at most 500 characters (501 entered)."));
+        let err = input("58123456", "", REASON, &"n".repeat(501))
+            .validate(normalize_light, None, None)
+            .unwrap_err();
+        assert_eq!(
+            err.field_message("notes").as_deref(),
+            Some("Notes can be at most 500 characters (501 entered).")
+        );
         // Characters, not bytes: 500 accented letters are fine.
-        assert!(input("58123456", "", REASON, &"é".repeat(500)).validate(normalize_light, None, None).is_ok());
+        assert!(
+            input("58123456", "", REASON, &"é".repeat(500)).validate(normalize_light, None, None).is_ok()
+        );
     }
 
     #[test]
@@ -206,7 +216,9 @@ mod tests {
 
     #[test]
     fn every_bad_field_is_reported_at_once() {
-        let err = input("123", "not-an-email", "", &"x".repeat(501)).validate(normalize_light, None, None).unwrap_err();
+        let err = input("123", "not-an-email", "", &"x".repeat(501))
+            .validate(normalize_light, None, None)
+            .unwrap_err();
         for field in ["new_mobile", "new_email", "reason", "notes"] {
             assert!(err.field_message(field).is_some(), "{field}");
         }

@@ -51,14 +51,26 @@ mod tests {
     #[test]
     fn valid_addresses_are_normalised() {
         assert_eq!(Email::parse("  Kevin.A@ZwennPay.COM ").unwrap().as_str(), "Kevin.A@zwennpay.com");
-        for ok in ["o'neil+quotes@example.mu", "first.last-x_y@sub.domain.mu", "a@b.co", "user%tag@example.com"] {
+        for ok in
+            ["o'neil+quotes@example.mu", "first.last-x_y@sub.domain.mu", "a@b.co", "user%tag@example.com"]
+        {
             assert!(Email::parse(ok).is_ok(), "{ok}");
         }
     }
 
     #[test]
     fn invalid_addresses_are_refused() {
-        for bad in ["", "plainaddress", "@example.mu", "user@", "user@localhost", "user@@example.mu", "us er@example.mu", "user@example.", "user@.example.mu"] {
+        for bad in [
+            "",
+            "plainaddress",
+            "@example.mu",
+            "user@",
+            "user@localhost",
+            "user@@example.mu",
+            "us er@example.mu",
+            "user@example.",
+            "user@.example.mu",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} accepted");
         }
         let long = format!("{}@example.mu", "a".repeat(250));

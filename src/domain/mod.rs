@@ -2,6 +2,11 @@
 //! exists has passed the rules; the browser runs the same parse for instant feedback and the
 //! server runs it again as the authority.
 
+pub mod contact_update;
+pub mod customer;
+pub mod email;
 pub mod money;
 pub mod overview;
+pub mod phone;
+pub mod url;
 pub mod user;

@@ -79,7 +79,9 @@ mod tests {
 
     #[test]
     fn mauritian_mobiles_in_every_written_form() {
-        for input in ["57372333", "5737 2333", "+230 5737 2333", "0023057372333", "+230-5737-2333", " 57372333 "] {
+        for input in
+            ["57372333", "5737 2333", "+230 5737 2333", "0023057372333", "+230-5737-2333", " 57372333 "]
+        {
             assert_eq!(normalize_light(input).as_deref(), Ok("+23057372333"), "{input:?}");
         }
     }

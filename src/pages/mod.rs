@@ -1,6 +1,8 @@
 //! One file per route.
 
 pub mod admin_users;
+pub mod customer_detail;
+pub mod customers;
 pub mod home;
 pub mod login;
 pub mod not_found;

@@ -274,7 +274,7 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
     if req.method() == Method::GET && is_page(&path) {
         if user.is_none() && !is_public_page(&path) {
             let target = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
-            let location = format!("/login?next={}", encode_query_value(target));
+            let location = format!("/login?next={}", crate::domain::url::encode_component(target));
             return with_cleared_cookie(Redirect::to(&location).into_response(), &state, https, stale_cookie);
         }
         if user.is_some() && is_public_page(&path) {
@@ -293,17 +293,6 @@ fn with_cleared_cookie(mut response: Response, state: &AppState, https: bool, st
         response.headers_mut().append(header::SET_COOKIE, clear_cookie(state, https));
     }
     response
-}
-
-fn encode_query_value(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Where to go after signing in: only a local path, never another site (`//evil.example`).

@@ -4,13 +4,18 @@ pub mod accounts;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod contact_updates;
+pub mod customers;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod phone;
+pub mod rest;
 pub mod seed;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
 pub mod time;
+pub mod tokens;
 
 pub use state::AppState;

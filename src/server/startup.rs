@@ -46,6 +46,11 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
     }
+    match db.index_missing_names().await {
+        Ok(n) if n > 0 => tracing::info!(contacts = n, "search index built for existing contacts"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not index contact names"),
+    }
     let demo = db.is_demo_data().await.unwrap_or(false);
     let options = leptos_options(&config);
     let assets = Assets::discover(&options);

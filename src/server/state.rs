@@ -8,7 +8,7 @@ use std::sync::{
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
-use super::{config::Config, db::Db};
+use super::{config::Config, contact_updates::UpdateWriter, db::Db};
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -16,6 +16,8 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub assets: Arc<Assets>,
+    /// The group-commit writer of contact updates.
+    pub updates: UpdateWriter,
     demo_data: Arc<AtomicBool>,
 }
 
@@ -23,6 +25,7 @@ impl AppState {
     pub fn new(leptos_options: LeptosOptions, db: Db, config: Config, assets: Assets, demo: bool) -> Self {
         Self {
             leptos_options,
+            updates: UpdateWriter::spawn(db.clone()),
             db,
             config: Arc::new(config),
             assets: Arc::new(assets),

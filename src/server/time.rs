@@ -22,6 +22,22 @@ pub fn display(ms: i64) -> String {
         .unwrap_or_else(|| "—".to_owned())
 }
 
+/// Calendar days between two instants, counted in Mauritius: 0 = the same day there.
+pub fn local_days_between(earlier_ms: i64, later_ms: i64) -> i64 {
+    const DAY_MS: i64 = 86_400_000;
+    const OFFSET_MS: i64 = 4 * 3_600_000;
+    (later_ms + OFFSET_MS).div_euclid(DAY_MS) - (earlier_ms + OFFSET_MS).div_euclid(DAY_MS)
+}
+
+/// RFC 3339 in UTC (`2024-11-28T10:30:00.000Z`), for the HTTP API.
+pub fn rfc3339(ms: i64) -> String {
+    let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -30,6 +46,21 @@ mod tests {
     fn displays_in_mauritius_time() {
         // 2024-11-28T10:30:00Z is 14:30 in Port Louis.
         assert_eq!(display(1_732_789_800_000), "28 Nov 2024, 14:30");
+    }
+
+    #[test]
+    fn local_days_turn_at_mauritian_midnight() {
+        // 19:59 UTC is 23:59 in Port Louis; 20:01 UTC is already the next day there.
+        let before_midnight = 1_732_823_940_000; // 2024-11-28T19:59:00Z
+        let after_midnight = before_midnight + 2 * 60_000;
+        assert_eq!(local_days_between(before_midnight, after_midnight), 1);
+        assert_eq!(local_days_between(before_midnight - 60_000, before_midnight), 0);
+        assert_eq!(local_days_between(before_midnight, before_midnight + 3 * 86_400_000), 3);
+    }
+
+    #[test]
+    fn rfc3339_is_utc() {
+        assert_eq!(rfc3339(1_732_789_800_000), "2024-11-28T10:30:00.000Z");
     }
 
     #[test]

@@ -42,6 +42,7 @@ impl Db {
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
+            super::search::index_name(&mut tx, contact_id, &c.name).await?;
             for p in &c.policies {
                 sqlx::query(
                     "INSERT INTO policies (policy_number, contact_id, amount_due_cents, payment_status, \

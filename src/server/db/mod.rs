@@ -4,10 +4,13 @@
 //! `ON CONFLICT`, `BIGINT` millisecond timestamps, `TRUE`/`FALSE` literals. Only connection
 //! set-up, migrations and backup are backend-specific, and they are here.
 
+pub mod api_tokens;
 pub mod audit;
+pub mod contact_updates;
 pub mod customers;
 pub mod login_failures;
 pub mod meta;
+pub mod search;
 pub mod sessions;
 pub mod users;
 

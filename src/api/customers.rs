@@ -1,0 +1,70 @@
+//! Customers: search, detail, and capturing a contact correction.
+
+use leptos::prelude::*;
+
+use crate::{
+    domain::customer::{CustomerDetail, SearchPage},
+    error::AppError,
+};
+
+#[server(endpoint = "customers/search")]
+pub async fn search_customers(q: String, page: i64) -> Result<SearchPage, AppError> {
+    use crate::server::{AppState, auth, customers};
+
+    let result = async {
+        auth::require_user().await?;
+        customers::search(&expect_context::<AppState>(), &q, page).await
+    }
+    .await;
+    super::respond(result)
+}
+
+#[server(endpoint = "customers/get")]
+pub async fn get_customer(id: i64) -> Result<CustomerDetail, AppError> {
+    use crate::server::{AppState, auth, contact_updates};
+
+    let result = async {
+        auth::require_user().await?;
+        let state = expect_context::<AppState>();
+        let contact =
+            state.db.contact(id).await?.ok_or_else(|| AppError::NotFound("No such customer.".into()))?;
+        contact_updates::detail(&state, contact).await
+    }
+    .await;
+    super::respond(result)
+}
+
+/// Saves the Update Contact modal. `idempotency_key` is fixed per opening of the modal, so a
+/// double click or a retried request stores one update.
+#[server(endpoint = "customers/update-contact")]
+pub async fn save_contact_update(
+    contact_id: i64,
+    policy_number: String,
+    new_mobile: String,
+    new_email: String,
+    reason: String,
+    notes: String,
+    idempotency_key: String,
+) -> Result<CustomerDetail, AppError> {
+    use crate::{
+        domain::contact_update::ContactUpdateInput,
+        server::{AppState, auth, contact_updates},
+    };
+
+    let result = async {
+        let agent = auth::require_user().await?;
+        let state = expect_context::<AppState>();
+        let contact = state
+            .db
+            .contact(contact_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("No such customer.".into()))?;
+        let input = ContactUpdateInput { new_mobile, new_email, reason, notes };
+        let policy = Some(policy_number).filter(|p| !p.trim().is_empty());
+        contact_updates::capture(&state, &agent, &contact, policy, &input, Some(idempotency_key)).await?;
+        let contact = state.db.contact(contact_id).await?.ok_or(AppError::Internal)?;
+        contact_updates::detail(&state, contact).await
+    }
+    .await;
+    super::respond(result)
+}

@@ -1,0 +1,130 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::A, hooks::use_params_map};
+
+use crate::{
+    api::customers::get_customer,
+    components::{
+        error_view::errors_fallback, update_contact_modal::UpdateContactModal, update_history::UpdateHistory,
+    },
+    domain::customer::{CustomerDetail, UpdateMarker},
+};
+
+/// Customer detail, as the seed's "After" mock-up: the Update Contact button beside the
+/// contact data, markers on recently corrected fields, and the history of corrections.
+#[component]
+pub fn CustomerDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+    let customer = Resource::new(id, get_customer);
+    view! {
+        <p class="breadcrumb"><A href="/customers">"← Customers"</A></p>
+        <Transition fallback=|| view! { <p class="loading">"Loading customer…"</p> }>
+            <ErrorBoundary fallback=errors_fallback>
+                {move || Suspend::new(async move {
+                    customer.await.map(|loaded| view! { <CustomerCard detail=RwSignal::new(loaded)/> })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn CustomerCard(detail: RwSignal<CustomerDetail>) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let saved = RwSignal::new(false);
+    let button_ref = NodeRef::<leptos::html::Button>::new();
+    let field =
+        move |f: fn(&CustomerDetail) -> Option<String>| move || detail.with(f).unwrap_or_else(|| "—".into());
+    let return_focus = move || {
+        if let Some(button) = button_ref.get_untracked() {
+            let _ = button.focus();
+        }
+    };
+    let on_close = move |()| {
+        open.set(false);
+        return_focus();
+    };
+    let on_saved = move |fresh: CustomerDetail| {
+        detail.set(fresh);
+        open.set(false);
+        saved.set(true);
+        return_focus();
+    };
+    let policies = move || detail.with(|d| d.policies.clone());
+    view! {
+        <Title text=move || detail.with(|d| d.name.clone())/>
+        {move || saved.get().then(|| view! {
+            <div class="alert success" role="status">
+                <strong>"✅ Contact information updated successfully!"</strong>
+                <p>"The new contact details will be used for this customer."</p>
+            </div>
+        })}
+        <section class="card customer-card" aria-labelledby="customer-title">
+            <h1 id="customer-title" class="card-title">"Customer Information"</h1>
+            <dl class="facts">
+                <dt>"Name"</dt>
+                <dd class="customer-name" data-testid="customer-name">{move || detail.with(|d| d.name.clone())}</dd>
+                <dt>"Policy Number"</dt>
+                <dd data-testid="policy-numbers">
+                    {move || policies().into_iter().map(|p| p.policy_number).collect::<Vec<_>>().join(", ")}
+                </dd>
+                <dt>"Mobile"</dt>
+                <dd data-testid="mobile">
+                    {field(|d| d.mobile_display.clone())}
+                    <Marker marker=Signal::derive(move || detail.with(|d| d.mobile_marker.clone()))/>
+                </dd>
+                <dt>"Email"</dt>
+                <dd data-testid="email" class="wrap">
+                    {field(|d| d.email.clone())}
+                    <Marker marker=Signal::derive(move || detail.with(|d| d.email_marker.clone()))/>
+                </dd>
+                <dt>"Amount Due"</dt>
+                <dd data-testid="amount-due">{move || detail.with(|d| d.amount_due.to_string())}</dd>
+                <dt>"Status"</dt>
+                <dd data-testid="payment-status">
+                    {move || {
+                        let mut statuses: Vec<String> = policies().into_iter().map(|p| p.payment_status).collect();
+                        statuses.dedup();
+                        statuses.join(", ")
+                    }}
+                </dd>
+            </dl>
+            <div class="card-actions">
+                <button type="button" class="btn primary" node_ref=button_ref aria-haspopup="dialog"
+                    on:click=move |_| { saved.set(false); open.set(true); }>
+                    "📝 Update Contact"
+                </button>
+            </div>
+            {move || (policies().len() > 1).then(|| view! {
+                <table class="table policies">
+                    <caption>"Policies"</caption>
+                    <thead><tr><th scope="col">"Policy"</th><th scope="col">"Amount due"</th><th scope="col">"Status"</th></tr></thead>
+                    <tbody>
+                        {policies().into_iter().map(|p| view! {
+                            <tr><td>{p.policy_number}</td><td>{p.amount_due.to_string()}</td><td>{p.payment_status}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+        </section>
+        <UpdateHistory updates=Signal::derive(move || detail.with(|d| d.history.clone()))/>
+        <Show when=move || open.get()>
+            <UpdateContactModal detail=detail.get_untracked() on_close=on_close on_saved=on_saved/>
+        </Show>
+    }
+}
+
+#[component]
+fn Marker(marker: Signal<Option<UpdateMarker>>) -> impl IntoView {
+    move || {
+        marker.get().map(|m| {
+            view! {
+                <span class="marker" title=m.detail.clone()>
+                    "📝 " {m.text}
+                    <span class="visually-hidden">{format!(" ({})", m.detail)}</span>
+                </span>
+            }
+        })
+    }
+}

@@ -1,0 +1,208 @@
+//! Customer search: name word prefixes (accent- and case-insensitive), policy number prefix,
+//! phone number in any written form, email prefix.
+
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+
+use super::Db;
+use crate::domain::customer::{CustomerHit, SearchPage};
+
+/// The words of a name as stored in `contact_name_terms`: accents folded (`Émilie` → `emilie`),
+/// lower-case, split on anything that is not a letter or digit.
+pub fn name_terms(name: &str) -> Vec<String> {
+    let folded = deunicode::deunicode(name).to_lowercase();
+    let mut terms: Vec<String> = folded
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(|t| t.chars().take(40).collect())
+        .collect();
+    terms.sort();
+    terms.dedup();
+    terms
+}
+
+/// Rewrites the search terms of one contact.
+pub(crate) async fn index_name(
+    conn: &mut SqliteConnection,
+    contact_id: i64,
+    name: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM contact_name_terms WHERE contact_id = $1")
+        .bind(contact_id)
+        .execute(&mut *conn)
+        .await?;
+    let terms = name_terms(name);
+    if terms.is_empty() {
+        return Ok(());
+    }
+    let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO contact_name_terms (term, contact_id) ");
+    q.push_values(&terms, |mut row, term| {
+        row.push_bind(term).push_bind(contact_id);
+    });
+    q.push(" ON CONFLICT DO NOTHING");
+    q.build().execute(&mut *conn).await.map(|_| ())
+}
+
+/// id, customer_id, name, mobile, email.
+type HitRow = (i64, Option<String>, String, Option<String>, Option<String>);
+
+/// What a search box query can mean; each present part is one way to match.
+#[derive(Debug, Default, Clone)]
+pub struct SearchQuery {
+    /// Word prefixes that must all occur in the name.
+    pub name_prefixes: Vec<String>,
+    /// Upper-cased policy number prefix.
+    pub policy_prefix: Option<String>,
+    /// E.164.
+    pub phone: Option<String>,
+    /// Lower-cased email prefix.
+    pub email_prefix: Option<String>,
+}
+
+impl SearchQuery {
+    pub fn is_empty(&self) -> bool {
+        self.name_prefixes.is_empty()
+            && self.policy_prefix.is_none()
+            && self.phone.is_none()
+            && self.email_prefix.is_none()
+    }
+}
+
+/// Terms contain only `[a-z0-9]`, so every word starting with `p` sorts in `[p, p~)`.
+fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}~")
+}
+
+fn push_conditions(q: &mut QueryBuilder<'_, Sqlite>, query: &SearchQuery) {
+    let mut first = true;
+    let mut or = |q: &mut QueryBuilder<'_, Sqlite>| {
+        q.push(if first { " (" } else { " OR (" });
+        first = false;
+    };
+    if !query.name_prefixes.is_empty() {
+        or(q);
+        for (i, p) in query.name_prefixes.iter().enumerate() {
+            if i > 0 {
+                q.push(" AND ");
+            }
+            q.push("c.id IN (SELECT contact_id FROM contact_name_terms WHERE term >= ")
+                .push_bind(p.clone())
+                .push(" AND term < ")
+                .push_bind(prefix_end(p))
+                .push(")");
+        }
+        q.push(")");
+    }
+    if let Some(p) = &query.policy_prefix {
+        or(q);
+        q.push("c.id IN (SELECT contact_id FROM policies WHERE policy_number >= ")
+            .push_bind(p.clone())
+            .push(" AND policy_number < ")
+            .push_bind(prefix_end(p))
+            .push("))");
+    }
+    if let Some(phone) = &query.phone {
+        or(q);
+        q.push("c.mobile = ")
+            .push_bind(phone.clone())
+            .push(" OR c.master_mobile = ")
+            .push_bind(phone.clone())
+            .push(")");
+    }
+    if let Some(p) = &query.email_prefix {
+        or(q);
+        q.push("lower(c.email) >= ")
+            .push_bind(p.clone())
+            .push(" AND lower(c.email) < ")
+            .push_bind(format!("{p}\u{10FFFF}"))
+            .push(")");
+    }
+}
+
+impl Db {
+    pub async fn search_customers(
+        &self,
+        query: &SearchQuery,
+        page: i64,
+        per_page: i64,
+    ) -> Result<SearchPage, sqlx::Error> {
+        if query.is_empty() {
+            return Ok(SearchPage { hits: Vec::new(), total: 0, page: 1, per_page });
+        }
+        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM contacts c WHERE");
+        push_conditions(&mut count, query);
+        let total: i64 = count.build_query_scalar().fetch_one(self.pool()).await?;
+
+        let page = page.max(1);
+        let mut select = QueryBuilder::<Sqlite>::new(
+            "SELECT c.id, c.customer_id, c.name, c.mobile, c.email FROM contacts c WHERE",
+        );
+        push_conditions(&mut select, query);
+        select
+            .push(" ORDER BY c.name, c.id LIMIT ")
+            .push_bind(per_page)
+            .push(" OFFSET ")
+            .push_bind((page - 1) * per_page);
+        let rows: Vec<HitRow> = select.build_query_as().fetch_all(self.pool()).await?;
+
+        let mut hits: Vec<CustomerHit> = rows
+            .into_iter()
+            .map(|(contact_id, customer_id, name, mobile, email)| CustomerHit {
+                contact_id,
+                customer_id,
+                name,
+                policy_numbers: Vec::new(),
+                mobile,
+                email,
+            })
+            .collect();
+        if !hits.is_empty() {
+            let mut policies = QueryBuilder::<Sqlite>::new(
+                "SELECT contact_id, policy_number FROM policies WHERE contact_id IN (",
+            );
+            let mut ids = policies.separated(", ");
+            for h in &hits {
+                ids.push_bind(h.contact_id);
+            }
+            policies.push(") ORDER BY policy_number");
+            let rows: Vec<(i64, String)> = policies.build_query_as().fetch_all(self.pool()).await?;
+            for (contact_id, number) in rows {
+                if let Some(hit) = hits.iter_mut().find(|h| h.contact_id == contact_id) {
+                    hit.policy_numbers.push(number);
+                }
+            }
+        }
+        Ok(SearchPage { hits, total, page, per_page })
+    }
+
+    /// Indexes the names of contacts that have no search terms yet (data from before the
+    /// search index existed). Returns how many were indexed.
+    pub async fn index_missing_names(&self) -> Result<u64, sqlx::Error> {
+        let missing: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT c.id, c.name FROM contacts c \
+             WHERE NOT EXISTS (SELECT 1 FROM contact_name_terms t WHERE t.contact_id = c.id)",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        if missing.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.pool().begin().await?;
+        for (id, name) in &missing {
+            index_name(&mut tx, *id, name).await?;
+        }
+        tx.commit().await?;
+        Ok(missing.len() as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terms_fold_accents_and_split_words() {
+        assert_eq!(name_terms("Émilie L'Entêté-Duval"), ["duval", "emilie", "entete", "l"]);
+        assert_eq!(name_terms("KEVIN  Anderson"), ["anderson", "kevin"]);
+        assert!(name_terms("  --  ").is_empty());
+    }
+}
