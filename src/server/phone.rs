@@ -19,10 +19,11 @@ pub fn parse_mobile(input: &str) -> Result<String, String> {
     Ok(number.format().mode(Mode::E164).to_string())
 }
 
-/// For search: any typed form of a phone number to E.164, or `None` if it is not one.
+/// For search: any typed form of a phone number to E.164, or `None` if it is not one. Only the
+/// shape counts here: a stored number is findable even if the metadata has since changed.
 pub fn search_key(input: &str) -> Option<String> {
     let digits = input.chars().filter(char::is_ascii_digit).count();
-    (digits >= 7).then(|| parse_mobile(input).ok()).flatten()
+    (digits >= 7).then(|| normalize_light(input).ok()).flatten()
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 
 mod access;
 mod auth;
+mod customers;
 mod helpers;
 mod pages;
+mod rest;
 mod users;

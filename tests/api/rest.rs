@@ -1,0 +1,166 @@
+//! `/v1/customer_contact_updates` for sessions and bearer tokens.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::{
+    customers::{contact_id, seed},
+    helpers::{AGENT, TestApp},
+};
+
+async fn token_for(app: &TestApp, username: &str) -> String {
+    let user = app.state().db.user_by_username(username).await.unwrap().unwrap();
+    contactdesk::server::tokens::issue(&app.state().db, user.id, "test phone").await.unwrap()
+}
+
+fn seed_body() -> Value {
+    json!({
+        "customer_id": "12345",
+        "policy_number": "LIB/C7013",
+        "customer_name": "Kevin Anderson Curepipe",
+        "old_mobile": "57372333",
+        "new_mobile": "58123456",
+        "old_email": "old@email.com",
+        "new_email": "new@email.com",
+        "update_reason": "Customer provided new contact",
+        "notes": "Customer called to update contact info",
+        "agent_id": 24,
+        "agent_name": "David Brown"
+    })
+}
+
+#[tokio::test]
+async fn a_bearer_token_creates_an_update_as_its_own_user() {
+    let app = TestApp::spawn().await;
+    seed(&app).await;
+    let token = token_for(&app, "agent").await;
+
+    let response = reqwest::Client::new()
+        .post(app.url("/v1/customer_contact_updates"))
+        .bearer_auth(&token)
+        .json(&seed_body())
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["customer_id"], "12345");
+    assert_eq!(body["policy_number"], "LIB/C7013");
+    assert_eq!(body["status"], "pending");
+    assert_eq!(body["message"], "Contact update saved successfully");
+    assert_eq!(body["agent_name"], "Test agent", "agent_name in the body never overrides the caller");
+    assert!(body["captured_at"].as_str().unwrap().ends_with('Z'));
+
+    let latest = reqwest::Client::new()
+        .get(app.url("/v1/customer_contact_updates/latest/12345"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(latest.status(), StatusCode::OK);
+    let latest: Value = latest.json().await.unwrap();
+    assert_eq!(latest["latest_mobile"], "+23058123456");
+    assert_eq!(latest["latest_email"], "new@email.com");
+    assert_eq!(latest["updated_by"], "Test agent");
+}
+
+#[tokio::test]
+async fn a_session_cookie_works_too_and_retries_are_idempotent() {
+    let app = TestApp::spawn().await;
+    seed(&app).await;
+    let agent = app.signed_in(AGENT).await;
+    let send = || {
+        agent
+            .post(app.url("/v1/customer_contact_updates"))
+            .header("idempotency-key", "phone-retry-0001")
+            .json(&seed_body())
+            .send()
+    };
+
+    let first = send().await.unwrap();
+    let retry = send().await.unwrap();
+
+    assert_eq!(first.status(), StatusCode::CREATED);
+    assert_eq!(retry.status(), StatusCode::OK);
+    let (a, b): (Value, Value) = (first.json().await.unwrap(), retry.json().await.unwrap());
+    assert_eq!(a["id"], b["id"]);
+    assert_eq!(app.state().db.updates_of(contact_id(&app, "12345").await).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn invalid_input_gets_422_naming_each_field() {
+    let app = TestApp::spawn().await;
+    seed(&app).await;
+    let token = token_for(&app, "agent").await;
+    let body = json!({
+        "customer_id": "12345", "new_mobile": "12ab", "new_email": "nope", "update_reason": "", "notes": "x".repeat(501)
+    });
+
+    let response = reqwest::Client::new()
+        .post(app.url("/v1/customer_contact_updates"))
+        .bearer_auth(&token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "invalid_input");
+    let fields: Vec<&str> =
+        body["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["new_mobile", "new_email", "update_reason", "notes"]);
+}
+
+#[tokio::test]
+async fn malformed_json_and_unknown_customers_get_clear_errors() {
+    let app = TestApp::spawn().await;
+    seed(&app).await;
+    let token = token_for(&app, "agent").await;
+    let client = reqwest::Client::new();
+
+    let malformed = client
+        .post(app.url("/v1/customer_contact_updates"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("{\"customer_id\": 12345,")
+        .send()
+        .await
+        .unwrap();
+    let unknown = client
+        .post(app.url("/v1/customer_contact_updates"))
+        .bearer_auth(&token)
+        .json(&json!({"customer_id": "99999", "new_mobile": "58123456", "update_reason": "Other"}))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(malformed.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = malformed.json().await.unwrap();
+    assert_eq!(body["error"]["fields"][0]["field"], "body");
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    assert!(unknown.text().await.unwrap().contains("99999"));
+}
+
+#[tokio::test]
+async fn anonymous_and_bad_tokens_are_refused() {
+    let app = TestApp::spawn().await;
+    seed(&app).await;
+    let client = reqwest::Client::new();
+
+    let anonymous =
+        client.post(app.url("/v1/customer_contact_updates")).json(&seed_body()).send().await.unwrap();
+    let bad_token = client
+        .get(app.url("/v1/customer_contact_updates/latest/12345"))
+        .bearer_auth("cdt_not-a-real-token")
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(bad_token.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = bad_token.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "unauthorized");
+    assert!(app.state().db.latest_update_of(contact_id(&app, "12345").await).await.unwrap().is_none());
+}
