@@ -10,8 +10,8 @@ use leptos_router::{
 use crate::{
     components::layout::AppLayout,
     pages::{
-        admin_users::AdminUsersPage, customer_detail::CustomerDetailPage, customers::CustomersPage,
-        home::HomePage, login::LoginPage, not_found::NotFound,
+        admin_import::AdminImportPage, admin_users::AdminUsersPage, customer_detail::CustomerDetailPage,
+        customers::CustomersPage, home::HomePage, login::LoginPage, not_found::NotFound,
     },
 };
 
@@ -75,6 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/customers") view=CustomersPage/>
                     <Route path=path!("/customers/:id") view=CustomerDetailPage/>
                     <Route path=path!("/admin/users") view=AdminUsersPage/>
+                    <Route path=path!("/admin/import") view=AdminImportPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod customers;
+pub mod import;
 pub mod overview;
 pub mod users;
 

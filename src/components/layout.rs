@@ -56,6 +56,7 @@ fn Frame(me: Me) -> impl IntoView {
                     <p class="nav-section" id="nav-admin">"Admin"</p>
                     <ul aria-labelledby="nav-admin">
                         <li><A href="/admin/users">"Users"</A></li>
+                        <li><A href="/admin/import">"Import"</A></li>
                     </ul>
                 })}
             </nav>

@@ -5,6 +5,7 @@
 pub mod contact_update;
 pub mod customer;
 pub mod email;
+pub mod import;
 pub mod money;
 pub mod overview;
 pub mod phone;

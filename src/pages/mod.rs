@@ -1,5 +1,6 @@
 //! One file per route.
 
+pub mod admin_import;
 pub mod admin_users;
 pub mod customer_detail;
 pub mod customers;

@@ -45,6 +45,11 @@ enum Command {
     },
     /// Seed demo users and ~200 demo customers into an empty database.
     SeedDemo,
+    /// Import customers and policies from the master system's CSV export.
+    ImportCustomers {
+        /// The CSV file (columns customer_id,name,policy_number,mobile,email,amount_due,payment_status).
+        file: PathBuf,
+    },
     /// Write a consistent copy of the database to FILE while the server keeps running.
     Backup {
         #[arg(long)]
@@ -67,6 +72,7 @@ pub async fn run() -> ExitCode {
         Command::Migrate => migrate(&config).await,
         Command::CreateUser { username, name, role } => create_user(&config, &username, &name, &role).await,
         Command::SeedDemo => seed_demo(&config).await,
+        Command::ImportCustomers { file } => import_customers(&config, file).await,
         Command::Backup { output } => backup(&config, output).await,
     };
     match result {
@@ -178,6 +184,30 @@ async fn seed_demo(config: &Config) -> Result<(), String> {
             Err("the database already has users; demo data is only seeded into an empty database".into())
         }
     }
+}
+
+async fn import_customers(config: &Config, file: PathBuf) -> Result<(), String> {
+    let reader = std::fs::File::open(&file).map_err(|e| format!("cannot open {}: {e}", file.display()))?;
+    let db = startup::open_db(config).await.map_err(|e| e.to_string())?;
+    let report = super::import::import_csv(&db, std::io::BufReader::with_capacity(1 << 16, reader))
+        .await
+        .map_err(|e| format!("{}: {e}", file.display()))?;
+    let _ = db
+        .audit(None, "customers.import", &format!("cli {}: {}", file.display(), report.summary()), now_ms())
+        .await;
+    db.close().await;
+    println!("Imported {}: {}", file.display(), report.summary());
+    if !report.rejected_lines.is_empty() {
+        println!("Rejected lines:");
+        for r in &report.rejected_lines {
+            let column = if r.column.is_empty() { String::new() } else { format!(", column {}", r.column) };
+            println!("  line {}{column}: {}", r.line, r.reason);
+        }
+        if report.rejected > report.rejected_lines.len() as u64 {
+            println!("  … and {} more", report.rejected - report.rejected_lines.len() as u64);
+        }
+    }
+    Ok(())
 }
 
 async fn backup(config: &Config, output: PathBuf) -> Result<(), String> {

@@ -9,6 +9,7 @@ pub mod customers;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod import;
 pub mod phone;
 pub mod rest;
 pub mod seed;

@@ -4,6 +4,7 @@ mod access;
 mod auth;
 mod customers;
 mod helpers;
+mod import;
 mod pages;
 mod rest;
 mod users;

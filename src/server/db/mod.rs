@@ -8,6 +8,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod contact_updates;
 pub mod customers;
+pub mod import;
 pub mod login_failures;
 pub mod meta;
 pub mod search;

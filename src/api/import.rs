@@ -1,0 +1,76 @@
+//! Admin → Import: the master system's CSV, uploaded from the browser.
+
+use leptos::{
+    prelude::*,
+    server_fn::codec::{MultipartData, MultipartFormData},
+};
+
+use crate::{domain::import::ImportReport, error::AppError};
+
+/// Largest upload accepted (the master export of ~100,000 customers is about 10 MB).
+pub const MAX_UPLOAD_BYTES: u64 = 100 * 1024 * 1024;
+
+/// Streams the `file` field to a spool file under the data folder (bounded memory), then
+/// imports it. The spool file is removed afterwards, whatever happened.
+#[server(input = MultipartFormData, endpoint = "admin/import")]
+pub async fn import_customers(data: MultipartData) -> Result<ImportReport, AppError> {
+    use tokio::io::AsyncWriteExt;
+
+    use crate::server::{AppState, auth, error::internal, import, time::now_ms};
+
+    let result = async {
+        let admin = auth::require_admin().await?;
+        let state = expect_context::<AppState>();
+        let mut form =
+            data.into_inner().ok_or_else(|| AppError::invalid("file", "Choose a CSV file to import."))?;
+        let spool_dir = state.config.storage.data_dir.join("imports");
+        tokio::fs::create_dir_all(&spool_dir).await.map_err(|e| internal("creating the import folder", e))?;
+        let spool = spool_dir.join(format!("upload-{}-{}.csv", admin.id, now_ms()));
+        let unreadable = |e: &dyn std::fmt::Display| {
+            AppError::invalid("file", format!("The upload could not be read: {e}"))
+        };
+        let mut received = None;
+        while let Some(mut field) = form.next_field().await.map_err(|e| unreadable(&e))? {
+            if field.name() != Some("file") {
+                continue;
+            }
+            let name = field.file_name().unwrap_or("upload.csv").to_owned();
+            let mut out =
+                tokio::fs::File::create(&spool).await.map_err(|e| internal("creating the spool file", e))?;
+            let mut size = 0u64;
+            while let Some(chunk) = field.chunk().await.map_err(|e| unreadable(&e))? {
+                size += chunk.len() as u64;
+                if size > MAX_UPLOAD_BYTES {
+                    drop(out);
+                    let _ = tokio::fs::remove_file(&spool).await;
+                    return Err(AppError::invalid(
+                        "file",
+                        format!("The file is larger than {} MB.", MAX_UPLOAD_BYTES / 1024 / 1024),
+                    ));
+                }
+                out.write_all(&chunk).await.map_err(|e| internal("writing the spool file", e))?;
+            }
+            out.flush().await.map_err(|e| internal("writing the spool file", e))?;
+            received = Some((name, size));
+        }
+        let Some((name, size)) = received else {
+            return Err(AppError::invalid("file", "Choose a CSV file to import."));
+        };
+        if size == 0 {
+            let _ = tokio::fs::remove_file(&spool).await;
+            return Err(AppError::invalid("file", "The file is empty."));
+        }
+        let file = std::fs::File::open(&spool).map_err(|e| internal("opening the spool file", e))?;
+        let report = import::import_csv(&state.db, std::io::BufReader::with_capacity(1 << 16, file)).await;
+        let _ = tokio::fs::remove_file(&spool).await;
+        let report = report?;
+        state
+            .db
+            .audit(Some(admin.id), "customers.import", &format!("{name}: {}", report.summary()), now_ms())
+            .await?;
+        tracing::info!(admin = admin.id, file = %name, summary = %report.summary(), "customers imported");
+        Ok(report)
+    }
+    .await;
+    super::respond(result)
+}
