@@ -54,6 +54,18 @@ pub fn UpdateContactModal(
         }
     });
 
+    // The native dialog is closed before the parent unmounts it: while it is open everything
+    // outside is inert, and focus could not return to the Update Contact button.
+    let close_native = move || {
+        if let Some(dialog) = dialog_ref.get_untracked() {
+            dialog.close();
+        }
+    };
+    let close = move || {
+        close_native();
+        on_close.run(());
+    };
+
     let key = StoredValue::new(new_idempotency_key());
     let current_mobile = StoredValue::new(detail.mobile.clone());
     let current_email = StoredValue::new(detail.email.clone());
@@ -118,7 +130,10 @@ pub fn UpdateContactModal(
         let (policy, key) = (policy_for_save.get_value(), key.get_value());
         leptos::task::spawn_local(async move {
             match save_contact_update(contact_id, policy, m, e, r, n, key).await {
-                Ok(fresh) => on_saved.run(fresh),
+                Ok(fresh) => {
+                    close_native();
+                    on_saved.run(fresh);
+                }
                 Err(err) => {
                     server_error.set(Some(err));
                     saving.set(false);
@@ -131,7 +146,7 @@ pub fn UpdateContactModal(
     let on_keydown = move |ev: KeyboardEvent| match ev.key().as_str() {
         "Escape" => {
             ev.prevent_default();
-            on_close.run(());
+            close();
         }
         "Tab" => {
             let Some(dialog) = dialog_ref.get_untracked() else { return };
@@ -174,7 +189,7 @@ pub fn UpdateContactModal(
             <form class="modal-body" novalidate on:submit=move |ev| { ev.prevent_default(); save(); }>
                 <header class="modal-header">
                     <h2 id="update-contact-title">"Update Customer Contact Information"</h2>
-                    <button type="button" class="icon-button" aria-label="Close" on:click=move |_| on_close.run(())>
+                    <button type="button" class="icon-button" aria-label="Close" on:click=move |_| close()>
                         "✕"
                     </button>
                 </header>
@@ -236,7 +251,7 @@ pub fn UpdateContactModal(
                     "ℹ️ Updated contact info will be used immediately for QR code emails and future communications."
                 </p>
                 <footer class="modal-footer">
-                    <button type="button" class="btn" on:click=move |_| on_close.run(())>"Cancel"</button>
+                    <button type="button" class="btn" on:click=move |_| close()>"Cancel"</button>
                     <button type="submit" class="btn primary" disabled=move || saving.get()>
                         {move || if saving.get() { "Saving…" } else { "Save & Continue" }}
                     </button>

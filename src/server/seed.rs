@@ -156,17 +156,42 @@ fn ascii_slug(s: &str) -> String {
 pub fn demo_customers(count: usize) -> Vec<NewCustomer> {
     let mut rng = StdRng::seed_from_u64(0x00C0_FFEE);
     let mut out = Vec::with_capacity(count);
-    out.push(NewCustomer {
-        customer_id: "12345".into(),
-        name: "Kevin Anderson Curepipe".into(),
-        mobile: Some("+23057372333".into()),
-        email: Some("vikas.khanna@zwennpay.com".into()),
-        policies: vec![NewPolicy {
-            policy_number: "LIB/C7013".into(),
-            amount_due_cents: 449_129,
-            payment_status: "pending".into(),
-        }],
-    });
+    // Fixed customers first: the user's own example, then one for each edge case of the
+    // contact-update checklist (no email, no mobile, neither, a very long name).
+    let fixed: [(&str, &str, Option<&str>, Option<&str>, &str, i64); 5] = [
+        (
+            "12345",
+            "Kevin Anderson Curepipe",
+            Some("+23057372333"),
+            Some("vikas.khanna@zwennpay.com"),
+            "LIB/C7013",
+            449_129,
+        ),
+        ("12346", "Ibrahim Joomun", Some("+23057654321"), None, "LIB/C7001", 125_000),
+        ("12347", "Marie-Josée Lagesse", None, Some("mj.lagesse@intnet.mu"), "LIB/C7002", 78_050),
+        ("12348", "Li Mei Ah-Chuen", None, None, "LIB/C7003", 1_500_000),
+        (
+            "12349",
+            "Jean-Baptiste Marie-Christophe Lagesse de Spéville-Hossenbaccus Ramgoolam Appadoo",
+            Some("+23057001122"),
+            Some("jb.despeville@orange.mu"),
+            "LIB/C7004",
+            320_000,
+        ),
+    ];
+    for (customer_id, name, mobile, email, policy, cents) in fixed {
+        out.push(NewCustomer {
+            customer_id: customer_id.into(),
+            name: name.into(),
+            mobile: mobile.map(Into::into),
+            email: email.map(Into::into),
+            policies: vec![NewPolicy {
+                policy_number: policy.into(),
+                amount_due_cents: cents,
+                payment_status: "pending".into(),
+            }],
+        });
+    }
     let mut policy_no = 7014u32;
     let mut used_mobiles = std::collections::HashSet::new();
     while out.len() < count {
