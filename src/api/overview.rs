@@ -14,7 +14,7 @@ pub async fn get_overview() -> Result<Overview, AppError> {
     let result = async {
         let user = auth::require_user().await?;
         let state = expect_context::<AppState>();
-        Ok(state.db.overview(user.role == Role::Admin).await?)
+        state.overview(user.role == Role::Admin).await
     }
     .await;
     super::respond(result)

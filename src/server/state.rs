@@ -1,14 +1,22 @@
 //! The state every handler and server function can reach; cheap to clone.
 
-use std::sync::{
-    Arc,
-    atomic::{AtomicBool, Ordering},
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::{Duration, Instant},
 };
 
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
 use super::{config::Config, contact_updates::UpdateWriter, db::Db};
+use crate::{domain::overview::Overview, error::AppError};
+
+/// The Overview figures aggregate every policy; with a book of 100,000 customers that is tens of
+/// milliseconds, too much for every page view. They are recomputed at most this often.
+const OVERVIEW_TTL: Duration = Duration::from_secs(15);
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -19,6 +27,9 @@ pub struct AppState {
     /// The group-commit writer of contact updates.
     pub updates: UpdateWriter,
     demo_data: Arc<AtomicBool>,
+    /// Held while the figures are recomputed, so concurrent page views wait for one computation
+    /// instead of each starting their own.
+    overview: Arc<tokio::sync::Mutex<Option<(Instant, Overview)>>>,
 }
 
 impl AppState {
@@ -30,7 +41,26 @@ impl AppState {
             config: Arc::new(config),
             assets: Arc::new(assets),
             demo_data: Arc::new(AtomicBool::new(demo)),
+            overview: Arc::new(tokio::sync::Mutex::new(None)),
         }
+    }
+
+    /// The Overview figures, at most [`OVERVIEW_TTL`] old; the user count only for admins.
+    pub async fn overview(&self, include_users: bool) -> Result<Overview, AppError> {
+        let mut cache = self.overview.lock().await;
+        let mut figures = match cache.as_ref().filter(|(at, _)| at.elapsed() < OVERVIEW_TTL) {
+            Some((_, figures)) => figures.clone(),
+            None => {
+                let fresh = self.db.overview(true).await?;
+                *cache = Some((Instant::now(), fresh.clone()));
+                fresh
+            }
+        };
+        drop(cache);
+        if !include_users {
+            figures.active_users = None;
+        }
+        Ok(figures)
     }
 
     /// Whether the database holds generated demo data (shown as a banner in the UI).

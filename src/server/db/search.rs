@@ -20,7 +20,12 @@ pub fn name_terms(name: &str) -> Vec<String> {
     terms
 }
 
-/// Rewrites the search terms of one contact.
+/// The order of search results: the name folded like the terms (`Émilie` sorts with `Emilie`).
+pub fn name_key(name: &str) -> String {
+    deunicode::deunicode(name).to_lowercase().chars().take(120).collect()
+}
+
+/// Rewrites the search terms (and sort key) of one contact.
 pub(crate) async fn index_name(
     conn: &mut SqliteConnection,
     contact_id: i64,
@@ -72,49 +77,50 @@ fn prefix_end(prefix: &str) -> String {
     format!("{prefix}~")
 }
 
-fn push_conditions(q: &mut QueryBuilder<'_, Sqlite>, query: &SearchQuery) {
+/// Appends the set of matching contacts as one compound SELECT of `(id, name_key)`: each way to
+/// match is a range or equality on an index, and the ways are joined with UNION, so the cost
+/// follows the number of matches, never the size of the book.
+fn push_matching_ids(q: &mut QueryBuilder<'_, Sqlite>, query: &SearchQuery) {
     let mut first = true;
-    let mut or = |q: &mut QueryBuilder<'_, Sqlite>| {
-        q.push(if first { " (" } else { " OR (" });
+    let mut union = |q: &mut QueryBuilder<'_, Sqlite>| {
+        if !first {
+            q.push(" UNION ");
+        }
         first = false;
     };
     if !query.name_prefixes.is_empty() {
-        or(q);
+        union(q);
+        // Every word must match: each further word narrows the ids of the one before.
         for (i, p) in query.name_prefixes.iter().enumerate() {
-            if i > 0 {
-                q.push(" AND ");
-            }
-            q.push("c.id IN (SELECT contact_id FROM contact_name_terms WHERE term >= ")
-                .push_bind(p.clone())
-                .push(" AND term < ")
-                .push_bind(prefix_end(p))
-                .push(")");
+            q.push(if i == 0 {
+                "SELECT contact_id AS id, name_key FROM contact_name_terms WHERE "
+            } else {
+                " AND contact_id IN (SELECT contact_id FROM contact_name_terms WHERE "
+            });
+            q.push("term >= ").push_bind(p.clone()).push(" AND term < ").push_bind(prefix_end(p));
         }
-        q.push(")");
+        for _ in 1..query.name_prefixes.len() {
+            q.push(")");
+        }
     }
     if let Some(p) = &query.policy_prefix {
-        or(q);
-        q.push("c.id IN (SELECT contact_id FROM policies WHERE policy_number >= ")
+        union(q);
+        q.push("SELECT c.id, c.name_key FROM policies p JOIN contacts c ON c.id = p.contact_id WHERE p.policy_number >= ")
             .push_bind(p.clone())
-            .push(" AND policy_number < ")
-            .push_bind(prefix_end(p))
-            .push("))");
+            .push(" AND p.policy_number < ")
+            .push_bind(prefix_end(p));
     }
     if let Some(phone) = &query.phone {
-        or(q);
-        q.push("c.mobile = ")
-            .push_bind(phone.clone())
-            .push(" OR c.master_mobile = ")
-            .push_bind(phone.clone())
-            .push(")");
+        union(q);
+        q.push("SELECT id, name_key FROM contacts WHERE mobile = ").push_bind(phone.clone());
+        q.push(" UNION SELECT id, name_key FROM contacts WHERE master_mobile = ").push_bind(phone.clone());
     }
     if let Some(p) = &query.email_prefix {
-        or(q);
-        q.push("lower(c.email) >= ")
+        union(q);
+        q.push("SELECT id, name_key FROM contacts WHERE lower(email) >= ")
             .push_bind(p.clone())
-            .push(" AND lower(c.email) < ")
-            .push_bind(format!("{p}\u{10FFFF}"))
-            .push(")");
+            .push(" AND lower(email) < ")
+            .push_bind(format!("{p}\u{10FFFF}"));
     }
 }
 
@@ -128,21 +134,33 @@ impl Db {
         if query.is_empty() {
             return Ok(SearchPage { hits: Vec::new(), total: 0, page: 1, per_page });
         }
-        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM contacts c WHERE");
-        push_conditions(&mut count, query);
+        // DISTINCT: one contact can match twice (two words with the same prefix).
+        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM (SELECT DISTINCT id FROM (");
+        push_matching_ids(&mut count, query);
+        count.push(") AS u) AS m");
         let total: i64 = count.build_query_scalar().fetch_one(self.pool()).await?;
 
         let page = page.max(1);
-        let mut select = QueryBuilder::<Sqlite>::new(
-            "SELECT c.id, c.customer_id, c.name, c.mobile, c.email FROM contacts c WHERE",
-        );
-        push_conditions(&mut select, query);
-        select
-            .push(" ORDER BY c.name, c.id LIMIT ")
-            .push_bind(per_page)
-            .push(" OFFSET ")
-            .push_bind((page - 1) * per_page);
-        let rows: Vec<HitRow> = select.build_query_as().fetch_all(self.pool()).await?;
+        let mut ids = QueryBuilder::<Sqlite>::new("SELECT DISTINCT id, name_key FROM (");
+        push_matching_ids(&mut ids, query);
+        ids.push(") AS m ORDER BY name_key, id LIMIT ").push_bind(per_page).push(" OFFSET ").push_bind((page - 1) * per_page);
+        let page_ids: Vec<(i64, String)> = ids.build_query_as().fetch_all(self.pool()).await?;
+        let mut rows: Vec<HitRow> = Vec::with_capacity(page_ids.len());
+        if !page_ids.is_empty() {
+            let mut select =
+                QueryBuilder::<Sqlite>::new("SELECT id, customer_id, name, mobile, email FROM contacts WHERE id IN (");
+            let mut list = select.separated(", ");
+            for (id, _) in &page_ids {
+                list.push_bind(*id);
+            }
+            select.push(")");
+            let mut found: Vec<HitRow> = select.build_query_as().fetch_all(self.pool()).await?;
+            for (id, _) in &page_ids {
+                if let Some(at) = found.iter().position(|r| r.0 == *id) {
+                    rows.push(found.swap_remove(at));
+                }
+            }
+        }
 
         let mut hits: Vec<CustomerHit> = rows
             .into_iter()
