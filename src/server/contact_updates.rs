@@ -107,12 +107,18 @@ pub async fn capture(
         }
         None => random_key(),
     };
-    // A retry of a request that was already stored answers with that update, before any rule
-    // runs: the contact now holds the new values, so the rules alone would call it "no change".
-    if let Some(update) = state.db.update_by_key(agent.id, &key).await? {
-        return Ok(Captured { update, replayed: true });
-    }
-    let change = input.validate(phone::parse_mobile, contact.mobile.as_deref(), contact.email.as_deref())?;
+    // A retry of a request that was already stored finds the contact holding its values, so
+    // the rules call it "no change": only then is the key looked up, to answer with that update.
+    let change =
+        match input.validate(phone::parse_mobile, contact.mobile.as_deref(), contact.email.as_deref()) {
+            Ok(change) => change,
+            Err(e) => {
+                if let Some(update) = state.db.update_by_key(agent.id, &key).await? {
+                    return Ok(Captured { update, replayed: true });
+                }
+                return Err(e);
+            }
+        };
     let save = PendingSave {
         contact_id: contact.id,
         policy_number: policy_number.map(|p| p.trim().to_uppercase()).filter(|p| !p.is_empty()),

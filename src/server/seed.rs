@@ -34,6 +34,10 @@ pub const DEMO_LOGINS: &[DemoLogin] = &[
 
 pub const DEMO_CUSTOMERS: usize = 200;
 
+/// customer_id, name, mobile, email, policy number, amount due in cents.
+type FixedCustomer =
+    (&'static str, &'static str, Option<&'static str>, Option<&'static str>, &'static str, i64);
+
 const FIRST_NAMES: &[&str] = &[
     "Kevin",
     "Priyanka",
@@ -158,7 +162,7 @@ pub fn demo_customers(count: usize) -> Vec<NewCustomer> {
     let mut out = Vec::with_capacity(count);
     // Fixed customers first: the user's own example, then one for each edge case of the
     // contact-update checklist (no email, no mobile, neither, a very long name).
-    let fixed: [(&str, &str, Option<&str>, Option<&str>, &str, i64); 5] = [
+    let fixed: [FixedCustomer; 5] = [
         (
             "12345",
             "Kevin Anderson Curepipe",

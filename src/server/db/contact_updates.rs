@@ -59,6 +59,9 @@ pub struct PendingSave {
     pub idempotency_key: String,
 }
 
+/// id, customer_id, name, mobile, email, and the policy the update is for.
+type CurrentContact = (i64, Option<String>, String, Option<String>, Option<String>, Option<String>);
+
 /// What became of one pending save.
 #[derive(Debug, Clone)]
 pub enum SaveOutcome {
@@ -120,72 +123,56 @@ impl Db {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let mut outcomes = Vec::with_capacity(batch.len());
         for save in batch {
-            let existing: Option<ContactUpdateRow> = sqlx::query_as(&format!(
-                "SELECT {UPDATE_COLUMNS} FROM contact_updates WHERE agent_id = $1 AND idempotency_key = $2"
-            ))
-            .bind(save.agent_id)
-            .bind(&save.idempotency_key)
+            // The contact as it is now, and the policy the update is for (the named one if it
+            // belongs to this contact, else the contact's first), in one statement.
+            let current: Option<CurrentContact> = sqlx::query_as(
+                "SELECT c.id, c.customer_id, c.name, c.mobile, c.email, \
+                     (SELECT p.policy_number FROM policies p WHERE p.contact_id = c.id \
+                      AND ($2 IS NULL OR p.policy_number = $2) ORDER BY p.policy_number LIMIT 1) \
+                     FROM contacts c WHERE c.id = $1",
+            )
+            .bind(save.contact_id)
+            .bind(&save.policy_number)
             .fetch_optional(&mut *tx)
             .await?;
-            if let Some(row) = existing {
-                outcomes.push(SaveOutcome::Replayed(row));
-                continue;
-            }
-            let contact: Option<ContactRow> =
-                sqlx::query_as(&format!("SELECT {CONTACT_COLUMNS} FROM contacts WHERE id = $1"))
-                    .bind(save.contact_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let Some(contact) = contact else {
+            let Some((contact_id, customer_id, name, mobile, email, policy_number)) = current else {
                 outcomes.push(SaveOutcome::ContactNotFound);
                 continue;
             };
-            let policy_number: Option<String> = match &save.policy_number {
-                Some(p) => {
-                    let found: Option<String> = sqlx::query_scalar(
-                        "SELECT policy_number FROM policies WHERE policy_number = $1 AND contact_id = $2",
-                    )
-                    .bind(p)
-                    .bind(contact.id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    if found.is_none() {
-                        outcomes.push(SaveOutcome::PolicyNotOfContact);
-                        continue;
-                    }
-                    found
-                }
-                None => sqlx::query_scalar(
-                    "SELECT policy_number FROM policies WHERE contact_id = $1 ORDER BY policy_number LIMIT 1",
-                )
-                .bind(contact.id)
-                .fetch_optional(&mut *tx)
-                .await?,
-            };
-            let new_mobile =
-                save.new_mobile.clone().filter(|m| contact.mobile.as_deref() != Some(m.as_str()));
+            if save.policy_number.is_some() && policy_number.is_none() {
+                outcomes.push(SaveOutcome::PolicyNotOfContact);
+                continue;
+            }
+            let new_mobile = save.new_mobile.clone().filter(|m| mobile.as_deref() != Some(m.as_str()));
             let new_email = save
                 .new_email
                 .clone()
-                .filter(|e| !contact.email.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(e)));
+                .filter(|e| !email.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(e)));
             if new_mobile.is_none() && new_email.is_none() {
-                outcomes.push(SaveOutcome::NoChange);
+                // Most likely the same request again (a double click): the contact already
+                // holds its values. Answer with the stored update if there is one.
+                outcomes.push(match update_by_key(&mut tx, save.agent_id, &save.idempotency_key).await? {
+                    Some(row) => SaveOutcome::Replayed(row),
+                    None => SaveOutcome::NoChange,
+                });
                 continue;
             }
-            let row: ContactUpdateRow = sqlx::query_as(&format!(
+            // The unique (agent_id, idempotency_key) index makes a repeated request a no-op.
+            let inserted: Option<ContactUpdateRow> = sqlx::query_as(&format!(
                 "INSERT INTO contact_updates (contact_id, customer_id, policy_number, customer_name, old_mobile, \
                  new_mobile, old_email, new_email, update_reason, notes, agent_id, agent_name, captured_at, \
                  status, idempotency_key) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'pending', $14) \
+                 ON CONFLICT (agent_id, idempotency_key) DO NOTHING \
                  RETURNING {UPDATE_COLUMNS}"
             ))
-            .bind(contact.id)
-            .bind(&contact.customer_id)
+            .bind(contact_id)
+            .bind(&customer_id)
             .bind(&policy_number)
-            .bind(&contact.name)
-            .bind(new_mobile.as_ref().and(contact.mobile.as_ref()))
+            .bind(&name)
+            .bind(new_mobile.as_ref().and(mobile.as_ref()))
             .bind(&new_mobile)
-            .bind(new_email.as_ref().and(contact.email.as_ref()))
+            .bind(new_email.as_ref().and(email.as_ref()))
             .bind(&new_email)
             .bind(&save.reason)
             .bind(&save.notes)
@@ -193,8 +180,13 @@ impl Db {
             .bind(&save.agent_name)
             .bind(now)
             .bind(&save.idempotency_key)
-            .fetch_one(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await?;
+            let Some(row) = inserted else {
+                let existing = update_by_key(&mut tx, save.agent_id, &save.idempotency_key).await?;
+                outcomes.push(existing.map_or(SaveOutcome::NoChange, SaveOutcome::Replayed));
+                continue;
+            };
             sqlx::query(
                 "UPDATE contacts SET mobile = COALESCE($1, mobile), email = COALESCE($2, email), updated_at = $3 \
                  WHERE id = $4",
@@ -202,7 +194,7 @@ impl Db {
             .bind(&new_mobile)
             .bind(&new_email)
             .bind(now)
-            .bind(contact.id)
+            .bind(contact_id)
             .execute(&mut *tx)
             .await?;
             outcomes.push(SaveOutcome::Saved(row));
@@ -230,12 +222,21 @@ impl Db {
         agent_id: i64,
         key: &str,
     ) -> Result<Option<ContactUpdateRow>, sqlx::Error> {
-        sqlx::query_as(&format!(
-            "SELECT {UPDATE_COLUMNS} FROM contact_updates WHERE agent_id = $1 AND idempotency_key = $2"
-        ))
-        .bind(agent_id)
-        .bind(key)
-        .fetch_optional(self.pool())
-        .await
+        let mut conn = self.pool().acquire().await?;
+        update_by_key(&mut conn, agent_id, key).await
     }
+}
+
+async fn update_by_key(
+    conn: &mut sqlx::SqliteConnection,
+    agent_id: i64,
+    key: &str,
+) -> Result<Option<ContactUpdateRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {UPDATE_COLUMNS} FROM contact_updates WHERE agent_id = $1 AND idempotency_key = $2"
+    ))
+    .bind(agent_id)
+    .bind(key)
+    .fetch_optional(conn)
+    .await
 }

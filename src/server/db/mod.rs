@@ -42,7 +42,10 @@ impl Db {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_millis(settings.busy_timeout_ms));
+            .busy_timeout(Duration::from_millis(settings.busy_timeout_ms))
+            // Reads map the file instead of copying pages through read(): every commit
+            // invalidates the other connections' page caches, so copies add up under load.
+            .pragma("mmap_size", "268435456");
         if let Some(dir) = Path::new(options.get_filename()).parent()
             && !dir.as_os_str().is_empty()
         {

@@ -143,12 +143,16 @@ impl Db {
         let page = page.max(1);
         let mut ids = QueryBuilder::<Sqlite>::new("SELECT DISTINCT id, name_key FROM (");
         push_matching_ids(&mut ids, query);
-        ids.push(") AS m ORDER BY name_key, id LIMIT ").push_bind(per_page).push(" OFFSET ").push_bind((page - 1) * per_page);
+        ids.push(") AS m ORDER BY name_key, id LIMIT ")
+            .push_bind(per_page)
+            .push(" OFFSET ")
+            .push_bind((page - 1) * per_page);
         let page_ids: Vec<(i64, String)> = ids.build_query_as().fetch_all(self.pool()).await?;
         let mut rows: Vec<HitRow> = Vec::with_capacity(page_ids.len());
         if !page_ids.is_empty() {
-            let mut select =
-                QueryBuilder::<Sqlite>::new("SELECT id, customer_id, name, mobile, email FROM contacts WHERE id IN (");
+            let mut select = QueryBuilder::<Sqlite>::new(
+                "SELECT id, customer_id, name, mobile, email FROM contacts WHERE id IN (",
+            );
             let mut list = select.separated(", ");
             for (id, _) in &page_ids {
                 list.push_bind(*id);
