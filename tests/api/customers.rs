@@ -63,6 +63,35 @@ async fn search_finds_by_name_policy_phone_and_email() {
 }
 
 #[tokio::test]
+async fn results_are_in_name_order_ignoring_case_and_accents() {
+    let app = TestApp::spawn().await;
+    let customer = |id: &str, name: &str, policy: &str| NewCustomer {
+        customer_id: id.into(),
+        name: name.into(),
+        mobile: None,
+        email: None,
+        policies: vec![NewPolicy {
+            policy_number: policy.into(),
+            amount_due_cents: 1,
+            payment_status: "paid".into(),
+        }],
+    };
+    let customers = [
+        customer("1", "Zoé Laval", "P/1"),
+        customer("2", "émile Laval", "P/2"),
+        customer("3", "Bruno Laval", "P/3"),
+        customer("4", "Eric Laval", "P/4"),
+    ];
+    app.state().db.insert_customers(&customers, 0, false).await.unwrap();
+    let agent = app.signed_in(AGENT).await;
+
+    assert_eq!(
+        search(&app, &agent, "laval").await,
+        ["Bruno Laval", "émile Laval", "Eric Laval", "Zoé Laval"]
+    );
+}
+
+#[tokio::test]
 async fn search_and_detail_need_a_session() {
     let app = TestApp::spawn().await;
     seed(&app).await;

@@ -31,7 +31,13 @@ pub(crate) async fn index_name(
     contact_id: i64,
     name: &str,
 ) -> Result<(), sqlx::Error> {
+    let key = name_key(name);
     sqlx::query("DELETE FROM contact_name_terms WHERE contact_id = $1")
+        .bind(contact_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE contacts SET name_key = $1 WHERE id = $2")
+        .bind(&key)
         .bind(contact_id)
         .execute(&mut *conn)
         .await?;
@@ -39,9 +45,9 @@ pub(crate) async fn index_name(
     if terms.is_empty() {
         return Ok(());
     }
-    let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO contact_name_terms (term, contact_id) ");
+    let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO contact_name_terms (term, contact_id, name_key) ");
     q.push_values(&terms, |mut row, term| {
-        row.push_bind(term).push_bind(contact_id);
+        row.push_bind(term).push_bind(contact_id).push_bind(&key);
     });
     q.push(" ON CONFLICT DO NOTHING");
     q.build().execute(&mut *conn).await.map(|_| ())
@@ -134,20 +140,30 @@ impl Db {
         if query.is_empty() {
             return Ok(SearchPage { hits: Vec::new(), total: 0, page: 1, per_page });
         }
-        // DISTINCT: one contact can match twice (two words with the same prefix).
-        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM (SELECT DISTINCT id FROM (");
-        push_matching_ids(&mut count, query);
-        count.push(") AS u) AS m");
-        let total: i64 = count.build_query_scalar().fetch_one(self.pool()).await?;
-
+        // DISTINCT: one contact can match twice (two words with the same prefix). The window
+        // count gives the total in the same pass that picks the page.
         let page = page.max(1);
-        let mut ids = QueryBuilder::<Sqlite>::new("SELECT DISTINCT id, name_key FROM (");
+        let mut ids = QueryBuilder::<Sqlite>::new(
+            "SELECT id, COUNT(*) OVER () FROM (SELECT DISTINCT id, name_key FROM (",
+        );
         push_matching_ids(&mut ids, query);
-        ids.push(") AS m ORDER BY name_key, id LIMIT ")
+        ids.push(") AS u) AS m ORDER BY name_key, id LIMIT ")
             .push_bind(per_page)
             .push(" OFFSET ")
             .push_bind((page - 1) * per_page);
-        let page_ids: Vec<(i64, String)> = ids.build_query_as().fetch_all(self.pool()).await?;
+        let page_ids: Vec<(i64, i64)> = ids.build_query_as().fetch_all(self.pool()).await?;
+        let total = match page_ids.first() {
+            Some((_, total)) => *total,
+            None if page > 1 => {
+                // Past the last page: count separately so the pager can still say how many.
+                let mut count =
+                    QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM (SELECT DISTINCT id FROM (");
+                push_matching_ids(&mut count, query);
+                count.push(") AS u) AS m");
+                count.build_query_scalar().fetch_one(self.pool()).await?
+            }
+            None => 0,
+        };
         let mut rows: Vec<HitRow> = Vec::with_capacity(page_ids.len());
         if !page_ids.is_empty() {
             let mut select = QueryBuilder::<Sqlite>::new(
@@ -201,7 +217,7 @@ impl Db {
     pub async fn index_missing_names(&self) -> Result<u64, sqlx::Error> {
         let missing: Vec<(i64, String)> = sqlx::query_as(
             "SELECT c.id, c.name FROM contacts c \
-             WHERE NOT EXISTS (SELECT 1 FROM contact_name_terms t WHERE t.contact_id = c.id)",
+             WHERE c.name_key = '' OR NOT EXISTS (SELECT 1 FROM contact_name_terms t WHERE t.contact_id = c.id)",
         )
         .fetch_all(self.pool())
         .await?;
