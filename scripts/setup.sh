@@ -61,7 +61,7 @@ setup_build() {
 }
 
 setup_test() {
-  apt_install chromium sqlite3 python3
+  apt_install chromium sqlite3 python3 curl
   if ! [ -d end2end/node_modules/@playwright/test ]; then
     say "installing Playwright (npm; the browser is Debian's chromium)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
