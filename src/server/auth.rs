@@ -226,8 +226,7 @@ async fn resolve(state: &AppState, token: &str) -> Result<Option<AuthUser>, AppE
     if now - row.last_seen_at > TOUCH_EVERY_MS {
         state.db.touch_session(&hash, now).await?;
     }
-    let role = Role::parse(&row.role).unwrap_or(Role::Agent);
-    Ok(Some(AuthUser { id: row.user_id, username: row.username, name: row.name, role }))
+    Ok(Some(row.into_auth_user()))
 }
 
 // ---- the middleware ----------------------------------------------------------------------------

@@ -144,15 +144,12 @@ pub async fn seed_if_empty(db: &Db) -> Result<Seeded, AppError> {
     Ok(Seeded::Yes { customers: customers.len() })
 }
 
+/// `Marie-Josée` → `mariejosee`, for demo email addresses.
 fn ascii_slug(s: &str) -> String {
-    s.chars()
-        .filter_map(|c| match c {
-            'é' | 'è' | 'ê' | 'É' => Some('e'),
-            'ë' => Some('e'),
-            ' ' | '-' | '\'' => None,
-            c if c.is_ascii_alphanumeric() => Some(c.to_ascii_lowercase()),
-            _ => None,
-        })
+    deunicode::deunicode(s)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
         .collect()
 }
 

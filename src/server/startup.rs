@@ -58,10 +58,7 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
 }
 
 fn leptos_options(config: &Config) -> LeptosOptions {
-    let hashed = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
-        .is_some_and(|p| p.exists());
+    let hashed = super::state::hash_file("hash.txt").is_some();
     LeptosOptions::builder()
         .output_name("contactdesk")
         .site_root(config.server.site_root.to_string_lossy().into_owned())

@@ -83,10 +83,8 @@ impl Assets {
     pub fn discover(options: &LeptosOptions) -> Self {
         let pkg = options.site_pkg_dir.as_ref();
         let name = options.output_name.as_ref();
-        let hashes = std::env::current_exe()
-            .ok()
-            .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
-            .and_then(|path| std::fs::read_to_string(path).ok());
+        let hashes =
+            hash_file(options.hash_file.as_ref()).and_then(|path| std::fs::read_to_string(path).ok());
         let css_hash = hashes.as_deref().and_then(|text| {
             text.lines().find_map(|line| {
                 let (kind, hash) = line.split_once(':')?;
@@ -98,4 +96,10 @@ impl Assets {
             None => Self { css_href: format!("/{pkg}/{name}.css"), hashed: false },
         }
     }
+}
+
+/// The asset hash file cargo-leptos writes beside the binary, if this build has one.
+pub fn hash_file(name: &str) -> Option<std::path::PathBuf> {
+    let path = std::env::current_exe().ok()?.parent()?.join(name);
+    path.exists().then_some(path)
 }

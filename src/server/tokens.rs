@@ -20,9 +20,5 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<super::auth
     let Some(row) = state.db.find_api_token(&token_hash(token)).await? else {
         return Ok(None);
     };
-    if !row.active {
-        return Ok(None);
-    }
-    let role = crate::domain::user::Role::parse(&row.role).unwrap_or(crate::domain::user::Role::Agent);
-    Ok(Some(super::auth::AuthUser { id: row.user_id, username: row.username, name: row.name, role }))
+    Ok(row.active.then(|| row.into_auth_user()))
 }

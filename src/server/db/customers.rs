@@ -1,6 +1,6 @@
 //! Customers (contacts) and their policies.
 
-use super::Db;
+use super::{Db, import::ImportRow};
 use crate::domain::{money::Money, overview::Overview};
 
 /// One customer with policies, as the demo seed (and later the master import) writes them.
@@ -21,46 +21,34 @@ pub struct NewPolicy {
 }
 
 impl Db {
-    /// Inserts customers with their policies in one transaction.
+    /// Inserts customers with their policies through the same path as a master import, so
+    /// demo and test data are stored (and indexed for search) exactly as imported data is.
     pub async fn insert_customers(
         &self,
         customers: &[NewCustomer],
         now: i64,
         mark_demo: bool,
     ) -> Result<(), sqlx::Error> {
-        let mut tx = self.pool().begin().await?;
-        for c in customers {
-            let contact_id: i64 = sqlx::query_scalar(
-                "INSERT INTO contacts (customer_id, name, mobile, email, master_mobile, master_email, \
-                 status, created_at, updated_at) VALUES ($1, $2, $3, $4, $3, $4, 'customer', $5, $5) \
-                 RETURNING id",
-            )
-            .bind(&c.customer_id)
-            .bind(&c.name)
-            .bind(&c.mobile)
-            .bind(&c.email)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-            super::search::index_name(&mut tx, contact_id, &c.name).await?;
-            for p in &c.policies {
-                sqlx::query(
-                    "INSERT INTO policies (policy_number, contact_id, amount_due_cents, payment_status, \
-                     created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
-                )
-                .bind(&p.policy_number)
-                .bind(contact_id)
-                .bind(p.amount_due_cents)
-                .bind(&p.payment_status)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
+        let rows: Vec<ImportRow> = customers
+            .iter()
+            .flat_map(|c| {
+                c.policies.iter().map(move |p| ImportRow {
+                    customer_id: c.customer_id.clone(),
+                    name: c.name.clone(),
+                    policy_number: p.policy_number.clone(),
+                    mobile: c.mobile.clone(),
+                    email: c.email.clone(),
+                    amount_due_cents: p.amount_due_cents,
+                    payment_status: p.payment_status.clone(),
+                })
+            })
+            .collect();
+        self.apply_import_batch(&rows, now).await?;
         if mark_demo {
-            Db::mark_demo_data(&mut tx).await?;
+            let mut conn = self.pool().acquire().await?;
+            Db::mark_demo_data(&mut conn).await?;
         }
-        tx.commit().await
+        Ok(())
     }
 
     pub async fn count_customers(&self) -> Result<i64, sqlx::Error> {

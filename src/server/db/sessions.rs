@@ -17,6 +17,14 @@ pub struct SessionRow {
     pub active: bool,
 }
 
+impl SessionRow {
+    /// Whom the request acts for (the role column admits only the two roles).
+    pub fn into_auth_user(self) -> crate::server::auth::AuthUser {
+        let role = crate::domain::user::Role::parse(&self.role).unwrap_or(crate::domain::user::Role::Agent);
+        crate::server::auth::AuthUser { id: self.user_id, username: self.username, name: self.name, role }
+    }
+}
+
 impl Db {
     /// Creates a session and stamps the user's last sign-in, in one transaction.
     pub async fn create_session(
