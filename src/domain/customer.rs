@@ -24,7 +24,15 @@ pub struct SearchPage {
     pub per_page: i64,
 }
 
+/// Searches count matches up to this many; past it the total reads "more than".
+pub const SEARCH_COUNT_LIMIT: i64 = 1000;
+
 impl SearchPage {
+    /// Whether `total` stopped at the count limit (there are more matches than it says).
+    pub fn total_is_capped(&self) -> bool {
+        self.total > SEARCH_COUNT_LIMIT
+    }
+
     pub fn pages(&self) -> i64 {
         if self.per_page <= 0 { 1 } else { ((self.total + self.per_page - 1) / self.per_page).max(1) }
     }

@@ -103,11 +103,16 @@ fn Results(page: SearchPage, go: impl Fn(String, i64) + Clone + Send + Sync + 's
         return view! { <p class="muted" role="status">"No customer matches this search."</p> }.into_any();
     }
     let pages = page.pages();
+    let capped = page.total_is_capped();
     let current = page.page;
     let (prev, next) = (go.clone(), go);
     view! {
         <p class="muted" role="status">
-            {format!("{} customer{} found", page.total, if page.total == 1 { "" } else { "s" })}
+            {if page.total_is_capped() {
+                "More than 1,000 customers found: add a word to narrow the search.".to_owned()
+            } else {
+                format!("{} customer{} found", page.total, if page.total == 1 { "" } else { "s" })
+            }}
         </p>
         <div class="table-wrap card">
             <table class="table">
@@ -134,7 +139,7 @@ fn Results(page: SearchPage, go: impl Fn(String, i64) + Clone + Send + Sync + 's
         <nav class="pagination" aria-label="Result pages">
             <button type="button" class="btn small" disabled={current <= 1}
                 on:click=move |_| prev(q(), current - 1)>"Previous"</button>
-            <span>{format!("Page {current} of {pages}")}</span>
+            <span>{format!("Page {current} of {pages}{}", if capped { "+" } else { "" })}</span>
             <button type="button" class="btn small" disabled={current >= pages}
                 on:click=move |_| next(q(), current + 1)>"Next"</button>
         </nav>

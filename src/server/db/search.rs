@@ -4,7 +4,7 @@
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use super::Db;
-use crate::domain::customer::{CustomerHit, SearchPage};
+use crate::domain::customer::{CustomerHit, SEARCH_COUNT_LIMIT, SearchPage};
 
 /// The words of a name as stored in `contact_name_terms`: accents folded (`Émilie` → `emilie`),
 /// lower-case, split on anything that is not a letter or digit.
@@ -96,17 +96,22 @@ fn push_matching_ids(q: &mut QueryBuilder<'_, Sqlite>, query: &SearchQuery) {
     };
     if !query.name_prefixes.is_empty() {
         union(q);
-        // Every word must match: each further word narrows the ids of the one before.
-        for (i, p) in query.name_prefixes.iter().enumerate() {
-            q.push(if i == 0 {
-                "SELECT contact_id AS id, name_key FROM contact_name_terms WHERE "
-            } else {
-                " AND contact_id IN (SELECT contact_id FROM contact_name_terms WHERE "
-            });
-            q.push("term >= ").push_bind(p.clone()).push(" AND term < ").push_bind(prefix_end(p));
-        }
-        for _ in 1..query.name_prefixes.len() {
-            q.push(")");
+        // The longest prefix is usually the rarest: its index range drives, and every other
+        // word is a probe of the (contact_id, term) index per candidate. Nesting IN lists
+        // instead made SQLite collect every contact under a short word ("li": 7,400 rows).
+        let mut prefixes: Vec<&String> = query.name_prefixes.iter().collect();
+        prefixes.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        let (driver, others) = prefixes.split_first().expect("not empty");
+        q.push("SELECT t.contact_id AS id, t.name_key FROM contact_name_terms t WHERE t.term >= ")
+            .push_bind((*driver).clone())
+            .push(" AND t.term < ")
+            .push_bind(prefix_end(driver));
+        for p in others {
+            q.push(" AND EXISTS (SELECT 1 FROM contact_name_terms u WHERE u.contact_id = t.contact_id AND u.term >= ")
+                .push_bind((*p).clone())
+                .push(" AND u.term < ")
+                .push_bind(prefix_end(p))
+                .push(")");
         }
     }
     if let Some(p) = &query.policy_prefix {
@@ -147,9 +152,11 @@ impl Db {
         // twice in the stream, so a few extra rows are read and the page is de-duplicated here,
         // and the total counts such a contact twice: a rare, harmless overcount.
         let page = page.max(1);
-        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM (");
+        // Counting stops past SEARCH_COUNT_LIMIT: "more than 1,000" tells the agent to add a
+        // word, and a broad prefix costs no more than that many rows.
+        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM (SELECT id FROM (");
         push_matching_ids(&mut count, query);
-        count.push(") AS m");
+        count.push(") AS m LIMIT ").push_bind(SEARCH_COUNT_LIMIT + 1).push(") AS c");
         let total: i64 = count.build_query_scalar().fetch_one(self.pool()).await?;
         let mut ids = QueryBuilder::<Sqlite>::new("SELECT id FROM (");
         push_matching_ids(&mut ids, query);
