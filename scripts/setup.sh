@@ -60,8 +60,16 @@ setup_build() {
   fi
 }
 
+AIOSMTPD_VERSION="1.4.6"
+
 setup_test() {
-  apt_install chromium sqlite3 python3 curl
+  apt_install chromium sqlite3 python3 python3-venv curl
+  # A real SMTP server for the email tests (aiosmtpd writes what it receives to a Maildir).
+  if ! "$TOOLS/py/bin/python" -c "import aiosmtpd" 2>/dev/null; then
+    say "installing aiosmtpd $AIOSMTPD_VERSION (PyPI, into $TOOLS/py)"
+    python3 -m venv "$TOOLS/py"
+    "$TOOLS/py/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
+  fi
   if ! [ -d end2end/node_modules/@playwright/test ]; then
     say "installing Playwright (npm; the browser is Debian's chromium)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)

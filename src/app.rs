@@ -10,8 +10,9 @@ use leptos_router::{
 use crate::{
     components::layout::AppLayout,
     pages::{
-        admin_import::AdminImportPage, admin_users::AdminUsersPage, customer_detail::CustomerDetailPage,
-        customers::CustomersPage, home::HomePage, login::LoginPage, not_found::NotFound,
+        admin_import::AdminImportPage, admin_outbox::AdminOutboxPage, admin_users::AdminUsersPage,
+        customer_detail::CustomerDetailPage, customers::CustomersPage, home::HomePage, login::LoginPage,
+        not_found::NotFound,
     },
 };
 
@@ -76,6 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/customers/:id") view=CustomerDetailPage/>
                     <Route path=path!("/admin/users") view=AdminUsersPage/>
                     <Route path=path!("/admin/import") view=AdminImportPage/>
+                    <Route path=path!("/admin/outbox") view=AdminOutboxPage/>
                 </ParentRoute>
             </Routes>
         </Router>

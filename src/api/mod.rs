@@ -6,6 +6,7 @@ pub mod auth;
 pub mod customers;
 pub mod import;
 pub mod overview;
+pub mod payment_qr;
 pub mod users;
 
 /// Gives an error its HTTP status (401, 403, 422, …) instead of the default 500.

@@ -57,6 +57,7 @@ fn Frame(me: Me) -> impl IntoView {
                     <ul aria-labelledby="nav-admin">
                         <li><A href="/admin/users">"Users"</A></li>
                         <li><A href="/admin/import">"Import"</A></li>
+                        <li><A href="/admin/outbox">"Email outbox"</A></li>
                     </ul>
                 })}
             </nav>

@@ -1,6 +1,8 @@
 //! Reusable pieces of the screens.
 
+pub mod dialog;
 pub mod error_view;
 pub mod layout;
+pub mod payment_qr_modal;
 pub mod update_contact_modal;
 pub mod update_history;

@@ -6,6 +6,7 @@
 
 use leptos::{ev::KeyboardEvent, prelude::*};
 
+use super::dialog::keep_tab_inside;
 use crate::{
     api::customers::save_contact_update,
     domain::{
@@ -149,29 +150,8 @@ pub fn UpdateContactModal(
             close();
         }
         "Tab" => {
-            let Some(dialog) = dialog_ref.get_untracked() else { return };
-            let Ok(nodes) = dialog.query_selector_all("input, select, textarea, button:not([disabled])")
-            else {
-                return;
-            };
-            let (first, last) = (nodes.item(0), nodes.item(nodes.length().saturating_sub(1)));
-            let active = document().active_element();
-            let at = |node: &Option<web_sys::Node>| match (node, &active) {
-                (Some(n), Some(a)) => n.is_same_node(Some(a)),
-                _ => false,
-            };
-            use leptos::wasm_bindgen::JsCast;
-            let focus = |node: Option<web_sys::Node>| {
-                if let Some(el) = node.and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) {
-                    let _ = el.focus();
-                }
-            };
-            if ev.shift_key() && at(&first) {
-                ev.prevent_default();
-                focus(last);
-            } else if !ev.shift_key() && at(&last) {
-                ev.prevent_default();
-                focus(first);
+            if let Some(dialog) = dialog_ref.get_untracked() {
+                keep_tab_inside(&dialog, &ev);
             }
         }
         _ => {}

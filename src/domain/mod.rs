@@ -8,6 +8,7 @@ pub mod email;
 pub mod import;
 pub mod money;
 pub mod overview;
+pub mod payment_qr;
 pub mod phone;
 pub mod url;
 pub mod user;

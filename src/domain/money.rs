@@ -13,6 +13,13 @@ impl Money {
     pub fn from_cents(cents: i64) -> Self {
         Self { cents }
     }
+
+    /// `4491.29`: no currency, no grouping, as machine formats (the EMV QR amount) want it.
+    pub fn plain(&self) -> String {
+        let sign = if self.cents < 0 { "-" } else { "" };
+        let abs = self.cents.unsigned_abs();
+        format!("{sign}{}.{:02}", abs / 100, abs % 100)
+    }
 }
 
 /// `MUR 4,491.29`, the way the call center reads amounts to customers.
@@ -44,5 +51,7 @@ mod tests {
         assert_eq!(Money::from_cents(5).to_string(), "MUR 0.05");
         assert_eq!(Money::from_cents(12_345_678_900).to_string(), "MUR 123,456,789.00");
         assert_eq!(Money::from_cents(-100_050).to_string(), "MUR -1,000.50");
+        assert_eq!(Money::from_cents(449_129).plain(), "4491.29");
+        assert_eq!(Money::from_cents(7).plain(), "0.07");
     }
 }

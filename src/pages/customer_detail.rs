@@ -5,7 +5,8 @@ use leptos_router::{components::A, hooks::use_params_map};
 use crate::{
     api::customers::get_customer,
     components::{
-        error_view::errors_fallback, update_contact_modal::UpdateContactModal, update_history::UpdateHistory,
+        error_view::errors_fallback, payment_qr_modal::PaymentQrModal,
+        update_contact_modal::UpdateContactModal, update_history::UpdateHistory,
     },
     domain::customer::{CustomerDetail, UpdateMarker},
 };
@@ -32,8 +33,16 @@ pub fn CustomerDetailPage() -> impl IntoView {
 #[component]
 fn CustomerCard(detail: RwSignal<CustomerDetail>) -> impl IntoView {
     let open = RwSignal::new(false);
+    let qr_open = RwSignal::new(false);
     let saved = RwSignal::new(false);
     let button_ref = NodeRef::<leptos::html::Button>::new();
+    let qr_button_ref = NodeRef::<leptos::html::Button>::new();
+    let on_qr_close = move |()| {
+        qr_open.set(false);
+        if let Some(button) = qr_button_ref.get_untracked() {
+            let _ = button.focus();
+        }
+    };
     let field =
         move |f: fn(&CustomerDetail) -> Option<String>| move || detail.with(f).unwrap_or_else(|| "—".into());
     let return_focus = move || {
@@ -95,6 +104,11 @@ fn CustomerCard(detail: RwSignal<CustomerDetail>) -> impl IntoView {
                     on:click=move |_| { saved.set(false); open.set(true); }>
                     "📝 Update Contact"
                 </button>
+                <button type="button" class="btn" node_ref=qr_button_ref aria-haspopup="dialog"
+                    disabled=move || policies().is_empty()
+                    on:click=move |_| qr_open.set(true)>
+                    "Generate QR"
+                </button>
             </div>
             {move || (policies().len() > 1).then(|| view! {
                 <table class="table policies">
@@ -111,6 +125,9 @@ fn CustomerCard(detail: RwSignal<CustomerDetail>) -> impl IntoView {
         <UpdateHistory updates=Signal::derive(move || detail.with(|d| d.history.clone()))/>
         <Show when=move || open.get()>
             <UpdateContactModal detail=detail.get_untracked() on_close=on_close on_saved=on_saved/>
+        </Show>
+        <Show when=move || qr_open.get()>
+            <PaymentQrModal detail=detail.get_untracked() on_close=on_qr_close/>
         </Show>
     }
 }

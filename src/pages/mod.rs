@@ -1,6 +1,7 @@
 //! One file per route.
 
 pub mod admin_import;
+pub mod admin_outbox;
 pub mod admin_users;
 pub mod customer_detail;
 pub mod customers;

@@ -158,6 +158,124 @@ pub struct DemoSettings {
     pub seed: bool,
 }
 
+/// A setting that must never reach a log line: its Debug output is redacted.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_empty() { "(not set)" } else { "(redacted)" })
+    }
+}
+
+/// How email leaves the application.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailTransport {
+    /// Messages are kept in the outbox (Admin → Email outbox) and not sent: no mail server needed.
+    Outbox,
+    /// A background sender delivers queued messages through the SMTP relay, with retries.
+    Smtp,
+}
+
+impl FromStr for MailTransport {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "outbox" => Ok(Self::Outbox),
+            "smtp" => Ok(Self::Smtp),
+            _ => Err("expected outbox or smtp".into()),
+        }
+    }
+}
+
+/// How the SMTP connection is protected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain connection upgraded with STARTTLS (port 587; Brevo's relay).
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// No encryption: only for a relay on the same machine or a test server.
+    None,
+}
+
+impl FromStr for SmtpTls {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "starttls" => Ok(Self::Starttls),
+            "tls" => Ok(Self::Tls),
+            "none" => Ok(Self::None),
+            _ => Err("expected starttls, tls or none".into()),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailSettings {
+    pub transport: MailTransport,
+    /// The sender, e.g. `Life Insurance <payments@example.mu>`.
+    pub from: String,
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub smtp_tls: SmtpTls,
+    pub smtp_username: String,
+    /// A secret: set it with CONTACTDESK_SMTP_PASSWORD, not in the file.
+    pub smtp_password: Secret,
+    /// Delivery attempts before a message is marked failed.
+    pub max_attempts: u32,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self {
+            transport: MailTransport::Outbox,
+            from: "ContactDesk <no-reply@contactdesk.local>".into(),
+            smtp_host: String::new(),
+            smtp_port: 587,
+            smtp_tls: SmtpTls::Starttls,
+            smtp_username: String::new(),
+            smtp_password: Secret::default(),
+            max_attempts: 5,
+        }
+    }
+}
+
+/// The merchant data of the payment QR code (EMVCo merchant-presented mode).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct QrSettings {
+    /// Merchant account template ID (26–51) the acquirer assigned.
+    pub merchant_account_tag: u8,
+    /// Globally unique identifier of the payment network inside that template (sub-tag 00).
+    pub merchant_account_guid: String,
+    /// The merchant's ID with that network (sub-tag 01).
+    pub merchant_id: String,
+    /// Merchant category code: 6300 is insurance sales and premiums.
+    pub merchant_category_code: String,
+    /// At most 25 characters.
+    pub merchant_name: String,
+    /// At most 15 characters.
+    pub merchant_city: String,
+}
+
+impl Default for QrSettings {
+    fn default() -> Self {
+        Self {
+            merchant_account_tag: 26,
+            merchant_account_guid: "mu.maucas".into(),
+            merchant_id: "DEMO-MERCHANT-0001".into(),
+            merchant_category_code: "6300".into(),
+            merchant_name: "Demo Life Insurance".into(),
+            merchant_city: "Port Louis".into(),
+        }
+    }
+}
+
 /// All settings of the application.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -168,6 +286,8 @@ pub struct Config {
     pub auth: AuthSettings,
     pub log: LogSettings,
     pub demo: DemoSettings,
+    pub mail: MailSettings,
+    pub qr: QrSettings,
 }
 
 /// Why the configuration could not be loaded; always names the file or key at fault.
@@ -266,6 +386,50 @@ pub const ENV_OVERRIDES: &[(&str, &str, Setter)] = &[
         c.demo.seed = parse_bool(v)?;
         Ok(())
     }),
+    ("CONTACTDESK_MAIL_TRANSPORT", "mail.transport", |c, v| {
+        c.mail.transport = parse(v)?;
+        Ok(())
+    }),
+    ("CONTACTDESK_MAIL_FROM", "mail.from", |c, v| {
+        c.mail.from = v.to_owned();
+        Ok(())
+    }),
+    ("CONTACTDESK_SMTP_HOST", "mail.smtp_host", |c, v| {
+        c.mail.smtp_host = v.to_owned();
+        Ok(())
+    }),
+    ("CONTACTDESK_SMTP_PORT", "mail.smtp_port", |c, v| {
+        c.mail.smtp_port = parse(v)?;
+        Ok(())
+    }),
+    ("CONTACTDESK_SMTP_TLS", "mail.smtp_tls", |c, v| {
+        c.mail.smtp_tls = parse(v)?;
+        Ok(())
+    }),
+    ("CONTACTDESK_SMTP_USERNAME", "mail.smtp_username", |c, v| {
+        c.mail.smtp_username = v.to_owned();
+        Ok(())
+    }),
+    ("CONTACTDESK_SMTP_PASSWORD", "mail.smtp_password", |c, v| {
+        c.mail.smtp_password = Secret(v.to_owned());
+        Ok(())
+    }),
+    ("CONTACTDESK_MAIL_MAX_ATTEMPTS", "mail.max_attempts", |c, v| {
+        c.mail.max_attempts = parse(v)?;
+        Ok(())
+    }),
+    ("CONTACTDESK_QR_MERCHANT_ID", "qr.merchant_id", |c, v| {
+        c.qr.merchant_id = v.to_owned();
+        Ok(())
+    }),
+    ("CONTACTDESK_QR_MERCHANT_NAME", "qr.merchant_name", |c, v| {
+        c.qr.merchant_name = v.to_owned();
+        Ok(())
+    }),
+    ("CONTACTDESK_QR_MERCHANT_CITY", "qr.merchant_city", |c, v| {
+        c.qr.merchant_city = v.to_owned();
+        Ok(())
+    }),
 ];
 
 impl Config {
@@ -310,6 +474,18 @@ impl Config {
         }
         if self.auth.max_failures_per_user == 0 || self.auth.max_failures_per_ip == 0 {
             return invalid("auth.max_failures_per_user", "failure limits must be at least 1");
+        }
+        if self.mail.from.parse::<lettre::message::Mailbox>().is_err() {
+            return invalid("mail.from", "not an email address (e.g. Payments <payments@example.mu>)");
+        }
+        if self.mail.transport == MailTransport::Smtp && self.mail.smtp_host.trim().is_empty() {
+            return invalid("mail.smtp_host", "required when mail.transport is smtp");
+        }
+        if self.mail.max_attempts == 0 {
+            return invalid("mail.max_attempts", "must be at least 1");
+        }
+        if let Err(message) = crate::server::qr::check_settings(&self.qr) {
+            return Err(ConfigError::Invalid { key: message.0, message: message.1 });
         }
         if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
             return invalid("log.level", "not a valid filter (try info or debug)");

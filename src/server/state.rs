@@ -11,7 +11,7 @@ use std::{
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
-use super::{config::Config, contact_updates::UpdateWriter, db::Db};
+use super::{config::Config, contact_updates::UpdateWriter, db::Db, mail::Mailer};
 use crate::{domain::overview::Overview, error::AppError};
 
 /// The Overview figures aggregate every policy; with a book of 100,000 customers that is tens of
@@ -26,6 +26,8 @@ pub struct AppState {
     pub assets: Arc<Assets>,
     /// The group-commit writer of contact updates.
     pub updates: UpdateWriter,
+    /// Wakes the email sender when a message is queued.
+    pub mailer: Mailer,
     demo_data: Arc<AtomicBool>,
     /// Held while the figures are recomputed, so concurrent page views wait for one computation
     /// instead of each starting their own.
@@ -37,6 +39,7 @@ impl AppState {
         Self {
             leptos_options,
             updates: UpdateWriter::spawn(db.clone()),
+            mailer: Mailer::start(db.clone(), &config.mail),
             db,
             config: Arc::new(config),
             assets: Arc::new(assets),

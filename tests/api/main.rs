@@ -6,5 +6,6 @@ mod customers;
 mod helpers;
 mod import;
 mod pages;
+mod payment_qr;
 mod rest;
 mod users;

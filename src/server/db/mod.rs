@@ -11,6 +11,7 @@ pub mod customers;
 pub mod import;
 pub mod login_failures;
 pub mod meta;
+pub mod outbox;
 pub mod search;
 pub mod sessions;
 pub mod users;

@@ -1,0 +1,29 @@
+//! Keyboard behaviour shared by the modal dialogs.
+
+use leptos::{ev::KeyboardEvent, prelude::*, wasm_bindgen::JsCast};
+
+/// Keeps Tab and Shift+Tab inside `dialog`, wrapping from the last control to the first and
+/// back; `showModal()` makes the page inert but lets focus leave for the browser chrome.
+pub fn keep_tab_inside(dialog: &web_sys::HtmlDialogElement, ev: &KeyboardEvent) {
+    let Ok(nodes) = dialog.query_selector_all("input, select, textarea, button:not([disabled])") else {
+        return;
+    };
+    let (first, last) = (nodes.item(0), nodes.item(nodes.length().saturating_sub(1)));
+    let active = document().active_element();
+    let at = |node: &Option<web_sys::Node>| match (node, &active) {
+        (Some(n), Some(a)) => n.is_same_node(Some(a)),
+        _ => false,
+    };
+    let focus = |node: Option<web_sys::Node>| {
+        if let Some(el) = node.and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+    };
+    if ev.shift_key() && at(&first) {
+        ev.prevent_default();
+        focus(last);
+    } else if !ev.shift_key() && at(&last) {
+        ev.prevent_default();
+        focus(first);
+    }
+}
