@@ -533,6 +533,26 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_file_is_valid() {
+        let c = Config::from_toml("Leptos.toml", include_str!("../../Leptos.toml")).unwrap();
+        assert!(c.validate().is_ok());
+        assert_eq!(c.mail.transport, MailTransport::Outbox);
+    }
+
+    #[test]
+    fn smtp_needs_a_host_and_the_password_is_never_printed() {
+        let mut c = Config::default();
+        c.apply_env(|k| match k {
+            "CONTACTDESK_MAIL_TRANSPORT" => Some("smtp".into()),
+            "CONTACTDESK_SMTP_PASSWORD" => Some("hunter2".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert!(c.validate().unwrap_err().to_string().contains("mail.smtp_host"));
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+
+    #[test]
     fn unsupported_backend_stops_start_up() {
         let mut c = Config::default();
         c.database.url = "mysql://x".into();
