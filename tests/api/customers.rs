@@ -63,6 +63,45 @@ async fn search_finds_by_name_policy_phone_and_email() {
 }
 
 #[tokio::test]
+async fn a_broad_search_counts_to_a_thousand_and_pages_in_name_order() {
+    let app = TestApp::spawn().await;
+    let many: Vec<NewCustomer> = (0..1_010)
+        .map(|i| NewCustomer {
+            customer_id: format!("9{i:05}"),
+            name: format!("Capra Person {:04}", 1_009 - i),
+            mobile: None,
+            email: None,
+            policies: vec![NewPolicy {
+                policy_number: format!("CAP/{i:05}"),
+                amount_due_cents: 100,
+                payment_status: "pending".into(),
+            }],
+        })
+        .collect();
+    app.state().db.insert_customers(&many, 0, false).await.unwrap();
+    let agent = app.signed_in(AGENT).await;
+
+    let first: Value = app
+        .call(&agent, "customers/search", &[("q", "capra pers"), ("page", "1")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let third: Value = app
+        .call(&agent, "customers/search", &[("q", "capra pers"), ("page", "3")])
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    assert_eq!(first["total"], 1_001, "counting stops just past the limit");
+    assert_eq!(first["hits"].as_array().unwrap().len(), 20);
+    assert_eq!(first["hits"][0]["name"], "Capra Person 0000");
+    assert_eq!(first["hits"][19]["name"], "Capra Person 0019");
+    assert_eq!(third["hits"][0]["name"], "Capra Person 0040");
+}
+
+#[tokio::test]
 async fn results_are_in_name_order_ignoring_case_and_accents() {
     let app = TestApp::spawn().await;
     let customer = |id: &str, name: &str, policy: &str| NewCustomer {

@@ -158,33 +158,22 @@ impl Db {
         push_matching_ids(&mut count, query);
         count.push(") AS m LIMIT ").push_bind(SEARCH_COUNT_LIMIT + 1).push(") AS c");
         let total: i64 = count.build_query_scalar().fetch_one(self.pool()).await?;
-        let mut ids = QueryBuilder::<Sqlite>::new("SELECT id FROM (");
-        push_matching_ids(&mut ids, query);
-        ids.push(") AS m ORDER BY name_key, id LIMIT ")
+        // The page's contacts in one statement: the top rows of the matches, joined to their
+        // contact rows (a primary-key lookup each), already in page order.
+        let mut select = QueryBuilder::<Sqlite>::new(
+            "SELECT c.id, c.customer_id, c.name, c.mobile, c.email FROM (SELECT id, name_key FROM (",
+        );
+        push_matching_ids(&mut select, query);
+        select
+            .push(") AS m ORDER BY name_key, id LIMIT ")
             .push_bind(per_page + 5)
             .push(" OFFSET ")
-            .push_bind((page - 1) * per_page);
-        let mut page_ids: Vec<(i64,)> = ids.build_query_as().fetch_all(self.pool()).await?;
+            .push_bind((page - 1) * per_page)
+            .push(") AS p JOIN contacts c ON c.id = p.id ORDER BY p.name_key, p.id");
+        let mut rows: Vec<HitRow> = select.build_query_as().fetch_all(self.pool()).await?;
         let mut seen = std::collections::HashSet::new();
-        page_ids.retain(|(id,)| seen.insert(*id));
-        page_ids.truncate(usize::try_from(per_page).unwrap_or(20));
-        let mut rows: Vec<HitRow> = Vec::with_capacity(page_ids.len());
-        if !page_ids.is_empty() {
-            let mut select = QueryBuilder::<Sqlite>::new(
-                "SELECT id, customer_id, name, mobile, email FROM contacts WHERE id IN (",
-            );
-            let mut list = select.separated(", ");
-            for (id,) in &page_ids {
-                list.push_bind(*id);
-            }
-            select.push(")");
-            let mut found: Vec<HitRow> = select.build_query_as().fetch_all(self.pool()).await?;
-            for (id,) in &page_ids {
-                if let Some(at) = found.iter().position(|r| r.0 == *id) {
-                    rows.push(found.swap_remove(at));
-                }
-            }
-        }
+        rows.retain(|r| seen.insert(r.0));
+        rows.truncate(usize::try_from(per_page).unwrap_or(20));
 
         let mut hits: Vec<CustomerHit> = rows
             .into_iter()
