@@ -27,3 +27,22 @@ pub fn keep_tab_inside(dialog: &web_sys::HtmlDialogElement, ev: &KeyboardEvent) 
         focus(first);
     }
 }
+
+/// The keyboard of a modal dialog: Escape closes it (without saving), Tab stays inside.
+pub fn modal_keydown(
+    dialog_ref: NodeRef<leptos::html::Dialog>,
+    close: impl Fn() + 'static,
+) -> impl FnMut(KeyboardEvent) + 'static {
+    move |ev: KeyboardEvent| match ev.key().as_str() {
+        "Escape" => {
+            ev.prevent_default();
+            close();
+        }
+        "Tab" => {
+            if let Some(dialog) = dialog_ref.get_untracked() {
+                keep_tab_inside(&dialog, &ev);
+            }
+        }
+        _ => {}
+    }
+}

@@ -3,9 +3,9 @@
 //! The code is drawn on the server (the QR encoder stays out of the WASM bundle) and the email
 //! goes to the address the server holds now, so a correction saved a moment ago is used.
 
-use leptos::{ev::KeyboardEvent, prelude::*};
+use leptos::prelude::*;
 
-use super::dialog::keep_tab_inside;
+use super::dialog::modal_keydown;
 use crate::{
     api::payment_qr::{email_payment_qr, get_payment_qr},
     domain::{customer::CustomerDetail, payment_qr::OutboxMessage},
@@ -28,18 +28,7 @@ pub fn PaymentQrModal(detail: CustomerDetail, #[prop(into)] on_close: Callback<(
         }
         on_close.run(());
     };
-    let on_keydown = move |ev: KeyboardEvent| match ev.key().as_str() {
-        "Escape" => {
-            ev.prevent_default();
-            close();
-        }
-        "Tab" => {
-            if let Some(dialog) = dialog_ref.get_untracked() {
-                keep_tab_inside(&dialog, &ev);
-            }
-        }
-        _ => {}
-    };
+    let on_keydown = modal_keydown(dialog_ref, close);
 
     let contact_id = detail.contact_id;
     // The first policy with something to pay, else the first.

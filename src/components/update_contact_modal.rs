@@ -4,9 +4,9 @@
 //! title, with Tab kept inside, Escape and Cancel closing without saving, and the same rules as
 //! the server running as the agent types.
 
-use leptos::{ev::KeyboardEvent, prelude::*};
+use leptos::prelude::*;
 
-use super::dialog::keep_tab_inside;
+use super::dialog::modal_keydown;
 use crate::{
     api::customers::save_contact_update,
     domain::{
@@ -144,18 +144,7 @@ pub fn UpdateContactModal(
     };
 
     // Tab and Shift+Tab wrap around inside the dialog; Escape closes it without saving.
-    let on_keydown = move |ev: KeyboardEvent| match ev.key().as_str() {
-        "Escape" => {
-            ev.prevent_default();
-            close();
-        }
-        "Tab" => {
-            if let Some(dialog) = dialog_ref.get_untracked() {
-                keep_tab_inside(&dialog, &ev);
-            }
-        }
-        _ => {}
-    };
+    let on_keydown = modal_keydown(dialog_ref, close);
 
     let notes_count = move || notes.with(|n| n.chars().count());
     let mobile_error = error_for("new_mobile", 0);

@@ -157,8 +157,7 @@ mod tests {
 
     #[test]
     fn bad_merchant_data_is_named() {
-        let mut qr = QrSettings::default();
-        qr.merchant_city = "A city name far too long".into();
+        let qr = QrSettings { merchant_city: "A city name far too long".into(), ..QrSettings::default() };
         assert_eq!(check_settings(&qr).unwrap_err().0, "qr.merchant_city");
         assert!(check_settings(&QrSettings::default()).is_ok());
     }

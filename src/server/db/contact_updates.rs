@@ -142,7 +142,7 @@ impl Db {
         // Decide each save in arrival order, as if they ran one after the other: a second
         // agent correcting the same customer in this batch sees the first one's values.
         enum Plan {
-            Done(SaveOutcome),
+            Done(Box<SaveOutcome>),
             Insert(usize),
             SameKeyAs(usize),
         }
@@ -152,7 +152,7 @@ impl Db {
         for save in batch {
             let key = (save.agent_id, save.idempotency_key.as_str());
             if let Some(earlier) = keyed.get(&(key.0, key.1.to_owned())) {
-                plans.push(Plan::Done(SaveOutcome::Replayed(earlier.clone())));
+                plans.push(Plan::Done(Box::new(SaveOutcome::Replayed(earlier.clone()))));
                 continue;
             }
             if let Some(&at) = pending_keys.get(&key) {
@@ -160,7 +160,7 @@ impl Db {
                 continue;
             }
             let Some(contact) = contacts.get_mut(&save.contact_id) else {
-                plans.push(Plan::Done(SaveOutcome::ContactNotFound));
+                plans.push(Plan::Done(Box::new(SaveOutcome::ContactNotFound)));
                 continue;
             };
             let owned = policies.get(&save.contact_id).map(Vec::as_slice).unwrap_or_default();
@@ -168,7 +168,7 @@ impl Db {
                 Some(wanted) => match owned.iter().find(|p| *p == wanted) {
                     Some(p) => Some(p.clone()),
                     None => {
-                        plans.push(Plan::Done(SaveOutcome::PolicyNotOfContact));
+                        plans.push(Plan::Done(Box::new(SaveOutcome::PolicyNotOfContact)));
                         continue;
                     }
                 },
@@ -181,7 +181,7 @@ impl Db {
                 .clone()
                 .filter(|e| !contact.email.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(e)));
             if new_mobile.is_none() && new_email.is_none() {
-                plans.push(Plan::Done(SaveOutcome::NoChange));
+                plans.push(Plan::Done(Box::new(SaveOutcome::NoChange)));
                 continue;
             }
             rows.push(NewUpdate {
@@ -221,7 +221,7 @@ impl Db {
         Ok(plans
             .into_iter()
             .map(|plan| match plan {
-                Plan::Done(outcome) => outcome,
+                Plan::Done(outcome) => *outcome,
                 Plan::Insert(at) => stored(at).map_or(SaveOutcome::NoChange, SaveOutcome::Saved),
                 Plan::SameKeyAs(at) => stored(at).map_or(SaveOutcome::NoChange, SaveOutcome::Replayed),
             })
