@@ -3,6 +3,7 @@
 pub mod dialog;
 pub mod error_view;
 pub mod layout;
+pub mod pager;
 pub mod payment_qr_modal;
 pub mod update_contact_modal;
 pub mod update_history;

@@ -3,7 +3,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::{
-    api::payment_qr::list_outbox, components::error_view::errors_fallback, domain::payment_qr::OutboxPage,
+    api::payment_qr::list_outbox,
+    components::{error_view::errors_fallback, pager::Pager},
+    domain::payment_qr::OutboxPage,
 };
 
 /// Admin → Email outbox: every message the application composed, newest first, with its
@@ -29,7 +31,6 @@ fn OutboxTable(page: OutboxPage) -> impl IntoView {
     let navigate = use_navigate();
     let go = move |to: i64| navigate(&format!("/admin/outbox?page={to}"), Default::default());
     let (pages, current) = (page.pages(), page.page);
-    let (prev, next) = (go.clone(), go);
     view! {
         <p class="muted">
             {if page.smtp {
@@ -70,13 +71,7 @@ fn OutboxTable(page: OutboxPage) -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
-                <nav class="pagination" aria-label="Outbox pages">
-                    <button type="button" class="btn small" disabled={current <= 1}
-                        on:click=move |_| prev(current - 1)>"Previous"</button>
-                    <span>{format!("Page {current} of {pages}")}</span>
-                    <button type="button" class="btn small" disabled={current >= pages}
-                        on:click=move |_| next(current + 1)>"Next"</button>
-                </nav>
+                <Pager label="Outbox pages" current pages go=move |to: i64| go(to)/>
             }.into_any()
         }}
     }

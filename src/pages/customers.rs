@@ -8,7 +8,7 @@ use leptos_router::{
 
 use crate::{
     api::customers::search_customers,
-    components::error_view::errors_fallback,
+    components::{error_view::errors_fallback, pager::Pager},
     domain::{customer::SearchPage, phone::display as phone_display, url::encode_component},
 };
 
@@ -105,7 +105,6 @@ fn Results(page: SearchPage, go: impl Fn(String, i64) + Clone + Send + Sync + 's
     let pages = page.pages();
     let capped = page.total_is_capped();
     let current = page.page;
-    let (prev, next) = (go.clone(), go);
     view! {
         <p class="muted" role="status">
             {if page.total_is_capped() {
@@ -136,13 +135,7 @@ fn Results(page: SearchPage, go: impl Fn(String, i64) + Clone + Send + Sync + 's
                 </tbody>
             </table>
         </div>
-        <nav class="pagination" aria-label="Result pages">
-            <button type="button" class="btn small" disabled={current <= 1}
-                on:click=move |_| prev(q(), current - 1)>"Previous"</button>
-            <span>{format!("Page {current} of {pages}{}", if capped { "+" } else { "" })}</span>
-            <button type="button" class="btn small" disabled={current >= pages}
-                on:click=move |_| next(q(), current + 1)>"Next"</button>
-        </nav>
+        <Pager label="Result pages" current pages more=capped go=move |to| go(q(), to)/>
     }
     .into_any()
 }
