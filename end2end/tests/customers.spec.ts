@@ -242,3 +242,21 @@ test("two updates the same day, a double-clicked Save, and a second agent: all k
   await expect(historyEntries(page).first()).toContainText("Jean-Marc Lafleur");
   await expect(historyEntries(page).nth(1)).toContainText("Priya Ramdin");
 });
+
+test("a broad search pages through its results, Previous and Next", async ({ page }) => {
+  await page.goto(`/customers?q=${encodeURIComponent("lib/c7")}`);
+  await hydrated(page);
+  const pager = page.getByRole("navigation", { name: "Result pages" });
+  await expect(pager.getByText(/^Page 1 of \d+$/)).toBeVisible();
+  await expect(pager.getByRole("button", { name: "Previous" })).toBeDisabled();
+  const firstOnPage1 = await page.locator("tbody tr").first().innerText();
+  await expect(page.locator("tbody tr")).toHaveCount(20);
+
+  await pager.getByRole("button", { name: "Next" }).click();
+
+  await expect(pager.getByText(/^Page 2 of \d+$/)).toBeVisible();
+  await expect(page).toHaveURL(/page=2/);
+  await expect(page.locator("tbody tr").first()).not.toHaveText(firstOnPage1);
+  await pager.getByRole("button", { name: "Previous" }).click();
+  await expect(pager.getByText(/^Page 1 of \d+$/)).toBeVisible();
+});
