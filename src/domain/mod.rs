@@ -12,3 +12,8 @@ pub mod payment_qr;
 pub mod phone;
 pub mod url;
 pub mod user;
+
+/// How many pages `total` items fill, `per_page` a page; an empty list is one (empty) page.
+pub fn page_count(total: i64, per_page: i64) -> i64 {
+    if per_page <= 0 { 1 } else { ((total + per_page - 1) / per_page).max(1) }
+}

@@ -45,6 +45,6 @@ pub struct OutboxPage {
 
 impl OutboxPage {
     pub fn pages(&self) -> i64 {
-        if self.per_page <= 0 { 1 } else { ((self.total + self.per_page - 1) / self.per_page).max(1) }
+        super::page_count(self.total, self.per_page)
     }
 }

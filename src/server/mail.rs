@@ -66,14 +66,19 @@ impl Mailer {
     }
 }
 
-/// The policy of `contact` named `policy_number`, with something left to pay.
-async fn payable_policy(
-    state: &AppState,
-    contact: &ContactRow,
-    policy_number: &str,
-) -> Result<PolicyRow, AppError> {
+/// A customer, one of their policies with something left to pay, and its QR payload.
+struct Payable {
+    contact: ContactRow,
+    policy_number: String,
+    amount: Money,
+    payload: String,
+}
+
+async fn payable(state: &AppState, contact_id: i64, policy_number: &str) -> Result<Payable, AppError> {
+    let contact =
+        state.db.contact(contact_id).await?.ok_or_else(|| AppError::NotFound("No such customer.".into()))?;
     let wanted = policy_number.trim().to_uppercase();
-    let policy =
+    let policy: PolicyRow =
         state.db.policies_of(contact.id).await?.into_iter().find(|p| p.policy_number == wanted).ok_or_else(
             || AppError::invalid("policy_number", "This policy number does not belong to this customer."),
         )?;
@@ -83,11 +88,9 @@ async fn payable_policy(
             format!("Nothing is due on policy {}: there is no payment to ask for.", policy.policy_number),
         ));
     }
-    Ok(policy)
-}
-
-async fn contact(state: &AppState, contact_id: i64) -> Result<ContactRow, AppError> {
-    state.db.contact(contact_id).await?.ok_or_else(|| AppError::NotFound("No such customer.".into()))
+    let amount = Money::from_cents(policy.amount_due_cents);
+    let payload = qr::payload(&state.config.qr, amount, &policy.policy_number);
+    Ok(Payable { contact, policy_number: policy.policy_number, amount, payload })
 }
 
 /// The QR code for paying what is due on one policy of a customer.
@@ -96,12 +99,10 @@ pub async fn payment_qr(
     contact_id: i64,
     policy_number: &str,
 ) -> Result<PaymentQr, AppError> {
-    let contact = contact(state, contact_id).await?;
-    let policy = payable_policy(state, &contact, policy_number).await?;
-    let amount = Money::from_cents(policy.amount_due_cents);
-    let payload = qr::payload(&state.config.qr, amount, &policy.policy_number);
+    let Payable { contact, policy_number, amount, payload } =
+        payable(state, contact_id, policy_number).await?;
     let svg = qr::svg(&payload).map_err(|e| internal("drawing the QR code", e))?;
-    Ok(PaymentQr { policy_number: policy.policy_number, amount, payload, svg, email: contact.email })
+    Ok(PaymentQr { policy_number, amount, payload, svg, email: contact.email })
 }
 
 /// Stores the QR email for one policy, addressed to the customer's current email: the newest
@@ -113,28 +114,26 @@ pub async fn email_payment_qr(
     contact_id: i64,
     policy_number: &str,
 ) -> Result<OutboxMessage, AppError> {
-    let contact = contact(state, contact_id).await?;
-    let policy = payable_policy(state, &contact, policy_number).await?;
+    let Payable { contact, policy_number, amount, payload } =
+        payable(state, contact_id, policy_number).await?;
     let to = contact.email.clone().ok_or_else(|| {
         AppError::invalid(
             "email",
             "This customer has no email address yet: add one with Update Contact first.",
         )
     })?;
-    let amount = Money::from_cents(policy.amount_due_cents);
-    let payload = qr::payload(&state.config.qr, amount, &policy.policy_number);
     let (text_body, html_body) =
-        compose(&contact.name, &policy.policy_number, amount, &state.config.qr.merchant_name);
+        compose(&contact.name, &policy_number, amount, &state.config.qr.merchant_name);
     let smtp = state.config.mail.transport == MailTransport::Smtp;
     let email = NewEmail {
         kind: "payment_qr",
         to_address: to,
-        subject: format!("Your payment QR code for policy {}", policy.policy_number),
+        subject: format!("Your payment QR code for policy {policy_number}"),
         text_body,
         html_body,
         qr_payload: Some(payload),
         contact_id: Some(contact.id),
-        policy_number: Some(policy.policy_number),
+        policy_number: Some(policy_number),
         created_by: Some(agent.id),
         status: if smtp { "queued" } else { "stored" },
     };

@@ -77,9 +77,14 @@ pub fn payload(qr: &QrSettings, amount: Money, policy_number: &str) -> String {
     out
 }
 
+/// Level M (15 % of the code may be damaged): what banking apps expect of payment codes.
+fn code(payload: &str) -> Result<qrcode::QrCode, qrcode::types::QrError> {
+    qrcode::QrCode::with_error_correction_level(payload, qrcode::EcLevel::M)
+}
+
 /// The code as an SVG element (scales to any screen; no image request).
 pub fn svg(payload: &str) -> Result<String, qrcode::types::QrError> {
-    let code = qrcode::QrCode::with_error_correction_level(payload, qrcode::EcLevel::M)?;
+    let code = code(payload)?;
     let document =
         code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(240, 240).quiet_zone(true).build();
     // Inline in HTML, so without the XML declaration.
@@ -88,8 +93,7 @@ pub fn svg(payload: &str) -> Result<String, qrcode::types::QrError> {
 
 /// The code as a PNG (mail clients do not all show SVG), `scale` pixels per module.
 pub fn png(payload: &str, scale: u32) -> Result<Vec<u8>, String> {
-    let code = qrcode::QrCode::with_error_correction_level(payload, qrcode::EcLevel::M)
-        .map_err(|e| e.to_string())?;
+    let code = code(payload).map_err(|e| e.to_string())?;
     const QUIET: u32 = 4;
     let modules = code.width() as u32;
     let side = (modules + 2 * QUIET) * scale;

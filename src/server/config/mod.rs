@@ -1,0 +1,180 @@
+//! Settings: built-in defaults, then `Leptos.toml`, then environment variables.
+//!
+//! A key that is unknown, or a value that does not parse, stops start-up with a message that
+//! names the key, so a typo never silently falls back to a default.
+
+mod env;
+mod sections;
+
+use serde::Deserialize;
+
+pub use env::ENV_OVERRIDES;
+pub use sections::*;
+
+/// All settings of the application.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub storage: StorageSettings,
+    pub auth: AuthSettings,
+    pub log: LogSettings,
+    pub demo: DemoSettings,
+    pub mail: MailSettings,
+    pub qr: QrSettings,
+}
+
+/// Why the configuration could not be loaded; always names the file or key at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("{path}: {message}")]
+    File { path: String, message: String },
+    #[error("environment variable {key}={value:?}: {message}")]
+    Env { key: &'static str, value: String, message: String },
+    #[error("setting {key}: {message}")]
+    Invalid { key: &'static str, message: String },
+}
+
+impl Config {
+    /// Defaults, then the file if it exists, then the environment.
+    pub fn load(path: &str) -> Result<Self, ConfigError> {
+        let mut config = match std::fs::read_to_string(path) {
+            Ok(text) => Self::from_toml(path, &text)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Self::default(),
+            Err(source) => return Err(ConfigError::Read { path: path.into(), source }),
+        };
+        config.apply_env(|key| std::env::var(key).ok())?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn from_toml(path: &str, text: &str) -> Result<Self, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::File { path: path.into(), message: e.to_string() })
+    }
+
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        for (key, _, set) in ENV_OVERRIDES {
+            if let Some(value) = get(key) {
+                set(self, &value).map_err(|message| ConfigError::Env { key, value, message })?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |key, message: &str| Err(ConfigError::Invalid { key, message: message.into() });
+        if !self.database.url.starts_with("sqlite:") {
+            return invalid(
+                "database.url",
+                "only sqlite:// URLs are supported by this build (PostgreSQL is planned)",
+            );
+        }
+        if self.database.max_connections == 0 {
+            return invalid("database.max_connections", "must be at least 1");
+        }
+        if self.auth.session_idle_minutes == 0 || self.auth.session_absolute_hours == 0 {
+            return invalid("auth.session_idle_minutes", "session lifetimes must be positive");
+        }
+        if self.auth.max_failures_per_user == 0 || self.auth.max_failures_per_ip == 0 {
+            return invalid("auth.max_failures_per_user", "failure limits must be at least 1");
+        }
+        if self.mail.from.parse::<lettre::message::Mailbox>().is_err() {
+            return invalid("mail.from", "not an email address (e.g. Payments <payments@example.mu>)");
+        }
+        if self.mail.transport == MailTransport::Smtp && self.mail.smtp_host.trim().is_empty() {
+            return invalid("mail.smtp_host", "required when mail.transport is smtp");
+        }
+        if self.mail.max_attempts == 0 {
+            return invalid("mail.max_attempts", "must be at least 1");
+        }
+        if let Err(message) = crate::server::qr::check_settings(&self.qr) {
+            return Err(ConfigError::Invalid { key: message.0, message: message.1 });
+        }
+        if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
+            return invalid("log.level", "not a valid filter (try info or debug)");
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_run_a_fresh_checkout() {
+        let c = Config::default();
+        assert_eq!(c.database.url, "sqlite://data/contactdesk.db");
+        assert_eq!(c.server.site_addr.to_string(), "127.0.0.1:3000");
+        assert!(c.validate().is_ok());
+    }
+
+    #[test]
+    fn unknown_key_in_file_is_named() {
+        let err = Config::from_toml("Leptos.toml", "[database]\nurll = \"x\"\n").unwrap_err();
+        assert!(err.to_string().contains("urll"), "{err}");
+    }
+
+    #[test]
+    fn bad_env_value_is_named() {
+        let mut c = Config::default();
+        let err = c.apply_env(|k| (k == "LEPTOS_SITE_ADDR").then(|| "localhost:abc".to_owned())).unwrap_err();
+        assert!(err.to_string().contains("LEPTOS_SITE_ADDR"), "{err}");
+    }
+
+    #[test]
+    fn env_overrides_file() {
+        let mut c = Config::from_toml("f", "[database]\nurl = \"sqlite://a.db\"\n").unwrap();
+        c.apply_env(|k| match k {
+            "CONTACTDESK_DATABASE_URL" => Some("sqlite://b.db".into()),
+            "CONTACTDESK_DEMO" => Some("1".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(c.database.url, "sqlite://b.db");
+        assert!(c.demo.seed);
+    }
+
+    #[test]
+    fn enum_settings_take_the_file_s_words_from_the_environment() {
+        let mut c = Config::default();
+        c.apply_env(|k| (k == "CONTACTDESK_SMTP_TLS").then(|| "tls".to_owned())).unwrap();
+        assert_eq!(c.mail.smtp_tls, SmtpTls::Tls);
+        let err =
+            c.apply_env(|k| (k == "CONTACTDESK_COOKIE_SECURE").then(|| "sometimes".to_owned())).unwrap_err();
+        assert!(
+            err.to_string().contains("CONTACTDESK_COOKIE_SECURE") && err.to_string().contains("always"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_shipped_file_is_valid() {
+        let c = Config::from_toml("Leptos.toml", include_str!("../../../Leptos.toml")).unwrap();
+        assert!(c.validate().is_ok());
+        assert_eq!(c.mail.transport, MailTransport::Outbox);
+    }
+
+    #[test]
+    fn smtp_needs_a_host_and_the_password_is_never_printed() {
+        let mut c = Config::default();
+        c.apply_env(|k| match k {
+            "CONTACTDESK_MAIL_TRANSPORT" => Some("smtp".into()),
+            "CONTACTDESK_SMTP_PASSWORD" => Some("hunter2".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert!(c.validate().unwrap_err().to_string().contains("mail.smtp_host"));
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn unsupported_backend_stops_start_up() {
+        let mut c = Config::default();
+        c.database.url = "mysql://x".into();
+        assert!(c.validate().unwrap_err().to_string().contains("database.url"));
+    }
+}

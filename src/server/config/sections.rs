@@ -1,0 +1,228 @@
+//! The sections of `Leptos.toml`, each with its defaults.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use serde::Deserialize;
+
+/// How the session cookie's `Secure` flag is decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CookieSecure {
+    /// Secure when the request reached us over HTTPS (`X-Forwarded-Proto: https` from the proxy).
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerSettings {
+    /// Address and port to listen on.
+    pub site_addr: SocketAddr,
+    /// Folder holding the built site (`pkg/` with WASM, JS and CSS; public files).
+    pub site_root: PathBuf,
+    /// How long in-flight requests get to finish after SIGTERM/Ctrl-C.
+    pub shutdown_grace_seconds: u64,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self {
+            site_addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            site_root: PathBuf::from("target/site"),
+            shutdown_grace_seconds: 10,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseSettings {
+    /// `sqlite://path/to/file.db`; the scheme selects the backend.
+    pub url: String,
+    pub max_connections: u32,
+    /// How long a statement waits for a lock before failing.
+    pub busy_timeout_ms: u64,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self { url: "sqlite://data/contactdesk.db".into(), max_connections: 8, busy_timeout_ms: 5000 }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StorageSettings {
+    /// Where the database (by default) and stored files live.
+    pub data_dir: PathBuf,
+}
+
+impl Default for StorageSettings {
+    fn default() -> Self {
+        Self { data_dir: PathBuf::from("data") }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthSettings {
+    /// A session unused for this long ends.
+    pub session_idle_minutes: u64,
+    /// A session ends this long after sign-in, however busy.
+    pub session_absolute_hours: u64,
+    pub cookie_secure: CookieSecure,
+    /// Failed sign-ins per username within the window before that username is held off.
+    pub max_failures_per_user: u32,
+    /// Failed sign-ins per client address within the window before that address is held off.
+    pub max_failures_per_ip: u32,
+    pub failure_window_minutes: u64,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            session_idle_minutes: 120,
+            session_absolute_hours: 12,
+            cookie_secure: CookieSecure::Auto,
+            max_failures_per_user: 5,
+            max_failures_per_ip: 20,
+            failure_window_minutes: 15,
+        }
+    }
+}
+
+impl AuthSettings {
+    pub fn idle(&self) -> Duration {
+        Duration::from_secs(self.session_idle_minutes * 60)
+    }
+    pub fn absolute(&self) -> Duration {
+        Duration::from_secs(self.session_absolute_hours * 3600)
+    }
+    pub fn failure_window(&self) -> Duration {
+        Duration::from_secs(self.failure_window_minutes * 60)
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogSettings {
+    /// A `tracing` filter, e.g. `info` or `contactdesk=debug,tower_http=info`.
+    pub level: String,
+    pub format: LogFormat,
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self { level: "info".into(), format: LogFormat::Text }
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DemoSettings {
+    /// Seed demo users and customers when the database has no users yet.
+    pub seed: bool,
+}
+
+/// A setting that must never reach a log line: its Debug output is redacted.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_empty() { "(not set)" } else { "(redacted)" })
+    }
+}
+
+/// How email leaves the application.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MailTransport {
+    /// Messages are kept in the outbox (Admin → Email outbox) and not sent: no mail server needed.
+    Outbox,
+    /// A background sender delivers queued messages through the SMTP relay, with retries.
+    Smtp,
+}
+
+/// How the SMTP connection is protected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain connection upgraded with STARTTLS (port 587; Brevo's relay).
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// No encryption: only for a relay on the same machine or a test server.
+    None,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailSettings {
+    pub transport: MailTransport,
+    /// The sender, e.g. `Life Insurance <payments@example.mu>`.
+    pub from: String,
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub smtp_tls: SmtpTls,
+    pub smtp_username: String,
+    /// A secret: set it with CONTACTDESK_SMTP_PASSWORD, not in the file.
+    pub smtp_password: Secret,
+    /// Delivery attempts before a message is marked failed.
+    pub max_attempts: u32,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self {
+            transport: MailTransport::Outbox,
+            from: "ContactDesk <no-reply@contactdesk.local>".into(),
+            smtp_host: String::new(),
+            smtp_port: 587,
+            smtp_tls: SmtpTls::Starttls,
+            smtp_username: String::new(),
+            smtp_password: Secret::default(),
+            max_attempts: 5,
+        }
+    }
+}
+
+/// The merchant data of the payment QR code (EMVCo merchant-presented mode).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct QrSettings {
+    /// Merchant account template ID (26–51) the acquirer assigned.
+    pub merchant_account_tag: u8,
+    /// Globally unique identifier of the payment network inside that template (sub-tag 00).
+    pub merchant_account_guid: String,
+    /// The merchant's ID with that network (sub-tag 01).
+    pub merchant_id: String,
+    /// Merchant category code: 6300 is insurance sales and premiums.
+    pub merchant_category_code: String,
+    /// At most 25 characters.
+    pub merchant_name: String,
+    /// At most 15 characters.
+    pub merchant_city: String,
+}
+
+impl Default for QrSettings {
+    fn default() -> Self {
+        Self {
+            merchant_account_tag: 26,
+            merchant_account_guid: "mu.maucas".into(),
+            merchant_id: "DEMO-MERCHANT-0001".into(),
+            merchant_category_code: "6300".into(),
+            merchant_name: "Demo Life Insurance".into(),
+            merchant_city: "Port Louis".into(),
+        }
+    }
+}
