@@ -4,7 +4,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+step() { current="$*"; printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+# When a step fails, say where and how much disk and memory were left: a full disk makes the
+# linker or cargo-leptos fail with messages that do not say so.
+current=""
+trap 'status=$?; if [ "$status" -ne 0 ]; then printf "\n[test] failed in step: %s (exit %s)\n" "$current" "$status" >&2; df -h . >&2; free -m >&2 || true; fi' EXIT
 
 step "setup"
 scripts/setup.sh test
@@ -21,7 +26,8 @@ step "cargo test"
 cargo test --features ssr
 
 step "release build"
-cargo leptos build --release
+# Without the error's own backtrace, the reason stays in the last lines of the log.
+RUST_LIB_BACKTRACE=0 cargo leptos build --release
 
 step "browser tests (Playwright, Chromium)"
 scripts/e2e.sh
