@@ -1,10 +1,13 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_navigate;
 
 use crate::{
     api::payment_qr::list_outbox,
-    components::{error_view::errors_fallback, pager::Pager},
+    components::{
+        error_view::errors_fallback,
+        pager::{Pager, use_page},
+    },
     domain::payment_qr::OutboxPage,
 };
 
@@ -12,9 +15,7 @@ use crate::{
 /// delivery state. Without a mail server configured this is where messages stay.
 #[component]
 pub fn AdminOutboxPage() -> impl IntoView {
-    let query = use_query_map();
-    let page = move || query.read().get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1);
-    let outbox = Resource::new(page, list_outbox);
+    let outbox = Resource::new(use_page(), list_outbox);
     view! {
         <Title text="Email outbox"/>
         <h1>"Email outbox"</h1>
@@ -71,7 +72,7 @@ fn OutboxTable(page: OutboxPage) -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
-                <Pager label="Outbox pages" current pages go=move |to: i64| go(to)/>
+                <Pager label="Outbox pages" current pages go/>
             }.into_any()
         }}
     }

@@ -8,7 +8,10 @@ use leptos_router::{
 
 use crate::{
     api::customers::search_customers,
-    components::{error_view::errors_fallback, pager::Pager},
+    components::{
+        error_view::errors_fallback,
+        pager::{Pager, use_page},
+    },
     domain::{customer::SearchPage, phone::display as phone_display, url::encode_component},
 };
 
@@ -19,7 +22,7 @@ pub fn CustomersPage() -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
     let q = move || query.read().get("q").unwrap_or_default();
-    let page = move || query.read().get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1);
+    let page = use_page();
     let text = RwSignal::new(query.read_untracked().get("q").unwrap_or_default());
     let results = Resource::new(move || (q(), page()), |(q, page)| search_customers(q, page));
     let input_ref = NodeRef::<leptos::html::Input>::new();

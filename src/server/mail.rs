@@ -20,7 +20,7 @@ use tokio::sync::Notify;
 use super::{
     AppState,
     auth::AuthUser,
-    config::{MailSettings, MailTransport, SmtpTls},
+    config::{MailSettings, SmtpTls},
     db::{
         Db,
         contact_updates::{ContactRow, PolicyRow},
@@ -40,6 +40,8 @@ use crate::{
 pub const OUTBOX_PER_PAGE: i64 = 25;
 /// How often the sender looks for due retries when nothing new woke it.
 const POLL: Duration = Duration::from_secs(15);
+/// Messages read from the outbox per round of the sender.
+const BATCH: i64 = 20;
 const SEND_TIMEOUT: Duration = Duration::from_secs(30);
 const QR_PIXELS_PER_MODULE: u32 = 8;
 
@@ -53,7 +55,7 @@ impl Mailer {
     /// Starts the background sender when a mail server is configured.
     pub fn start(db: Db, settings: &MailSettings) -> Self {
         let mailer = Self::default();
-        if settings.transport == MailTransport::Smtp {
+        if settings.delivers() {
             let wake = mailer.wake.clone();
             let settings = settings.clone();
             tokio::spawn(async move { run_sender(db, settings, wake).await });
@@ -124,7 +126,7 @@ pub async fn email_payment_qr(
     })?;
     let (text_body, html_body) =
         compose(&contact.name, &policy_number, amount, &state.config.qr.merchant_name);
-    let smtp = state.config.mail.transport == MailTransport::Smtp;
+    let smtp = state.config.mail.delivers();
     let email = NewEmail {
         kind: "payment_qr",
         to_address: to,
@@ -154,7 +156,7 @@ pub async fn outbox(state: &AppState, page: i64) -> Result<OutboxPage, AppError>
         total,
         page,
         per_page: OUTBOX_PER_PAGE,
-        smtp: state.config.mail.transport == MailTransport::Smtp,
+        smtp: state.config.mail.delivers(),
     })
 }
 
@@ -254,7 +256,7 @@ async fn run_sender(db: Db, settings: MailSettings, wake: Arc<Notify>) {
     };
     tracing::info!(host = %settings.smtp_host, port = settings.smtp_port, "email sender started");
     loop {
-        let due = match db.due_emails(time::now_ms(), 20).await {
+        let due = match db.due_emails(time::now_ms(), BATCH).await {
             Ok(due) => due,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot read the outbox");
@@ -264,7 +266,7 @@ async fn run_sender(db: Db, settings: MailSettings, wake: Arc<Notify>) {
         for row in &due {
             deliver(&db, &smtp, &from, row, settings.max_attempts).await;
         }
-        if due.len() < 20 {
+        if (due.len() as i64) < BATCH {
             let _ = tokio::time::timeout(POLL, wake.notified()).await;
         }
     }

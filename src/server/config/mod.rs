@@ -84,7 +84,7 @@ impl Config {
         if self.mail.from.parse::<lettre::message::Mailbox>().is_err() {
             return invalid("mail.from", "not an email address (e.g. Payments <payments@example.mu>)");
         }
-        if self.mail.transport == MailTransport::Smtp && self.mail.smtp_host.trim().is_empty() {
+        if self.mail.delivers() && self.mail.smtp_host.trim().is_empty() {
             return invalid("mail.smtp_host", "required when mail.transport is smtp");
         }
         if self.mail.max_attempts == 0 {

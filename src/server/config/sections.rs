@@ -196,6 +196,13 @@ impl Default for MailSettings {
     }
 }
 
+impl MailSettings {
+    /// Whether messages are delivered (a mail server is configured) rather than only kept.
+    pub fn delivers(&self) -> bool {
+        self.transport == MailTransport::Smtp
+    }
+}
+
 /// The merchant data of the payment QR code (EMVCo merchant-presented mode).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]

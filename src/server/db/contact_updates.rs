@@ -2,9 +2,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use sqlx::{FromRow, QueryBuilder, Row, Sqlite, SqliteConnection};
+use sqlx::{FromRow, QueryBuilder, Row, Sqlite, SqliteConnection, SqliteExecutor};
 
-use super::Db;
+use super::{Db, push_in_list};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ContactRow {
@@ -134,7 +134,7 @@ impl Db {
         let mut contacts: HashMap<i64, BatchContact> =
             contacts_in(&mut tx, &contact_ids).await?.into_iter().map(|c| (c.id, c)).collect();
         let mut policies: HashMap<i64, Vec<String>> = HashMap::new();
-        for (contact_id, number) in policies_in(&mut tx, &contact_ids).await? {
+        for (contact_id, number) in policies_in(&mut *tx, contact_ids.iter().copied()).await? {
             policies.entry(contact_id).or_default().push(number);
         }
         let mut keyed: HashMap<(i64, String), ContactUpdateRow> = earlier_updates(&mut tx, batch).await?;
@@ -292,26 +292,21 @@ struct NewUpdate<'a> {
 }
 
 async fn contacts_in(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<BatchContact>, sqlx::Error> {
-    let mut q = QueryBuilder::<Sqlite>::new(
-        "SELECT id, customer_id, name, mobile, email FROM contacts WHERE id IN (",
-    );
-    let mut list = q.separated(", ");
-    for id in ids {
-        list.push_bind(*id);
-    }
-    q.push(")");
+    let mut q =
+        QueryBuilder::<Sqlite>::new("SELECT id, customer_id, name, mobile, email FROM contacts WHERE id IN ");
+    push_in_list(&mut q, ids.iter().copied());
     q.build_query_as().fetch_all(conn).await
 }
 
 /// (contact id, policy number) of the contacts, policy numbers in order.
-async fn policies_in(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<(i64, String)>, sqlx::Error> {
+pub(super) async fn policies_in<'e>(
+    conn: impl SqliteExecutor<'e>,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
     let mut q =
-        QueryBuilder::<Sqlite>::new("SELECT contact_id, policy_number FROM policies WHERE contact_id IN (");
-    let mut list = q.separated(", ");
-    for id in ids {
-        list.push_bind(*id);
-    }
-    q.push(") ORDER BY contact_id, policy_number");
+        QueryBuilder::<Sqlite>::new("SELECT contact_id, policy_number FROM policies WHERE contact_id IN ");
+    push_in_list(&mut q, ids);
+    q.push(" ORDER BY contact_id, policy_number");
     q.build_query_as().fetch_all(conn).await
 }
 
@@ -325,18 +320,11 @@ async fn earlier_updates(
     agents.sort_unstable();
     agents.dedup();
     let mut q = QueryBuilder::<Sqlite>::new(format!(
-        "SELECT {UPDATE_COLUMNS}, idempotency_key FROM contact_updates WHERE agent_id IN ("
+        "SELECT {UPDATE_COLUMNS}, idempotency_key FROM contact_updates WHERE agent_id IN "
     ));
-    let mut list = q.separated(", ");
-    for a in &agents {
-        list.push_bind(*a);
-    }
-    q.push(") AND idempotency_key IN (");
-    let mut list = q.separated(", ");
-    for s in batch {
-        list.push_bind(s.idempotency_key.clone());
-    }
-    q.push(")");
+    push_in_list(&mut q, agents);
+    q.push(" AND idempotency_key IN ");
+    push_in_list(&mut q, batch.iter().map(|s| s.idempotency_key.as_str()));
     let wanted: HashSet<(i64, &str)> =
         batch.iter().map(|s| (s.agent_id, s.idempotency_key.as_str())).collect();
     let mut found = HashMap::new();

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use sqlx::{QueryBuilder, Sqlite};
 
-use super::{Db, search::index_name};
+use super::{Db, push_in_list, search::index_name};
 
 /// One checked row of the master export.
 #[derive(Debug, Clone)]
@@ -56,13 +56,9 @@ impl Db {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
 
         let mut q = QueryBuilder::<Sqlite>::new(
-            "SELECT customer_id, id, name, master_mobile, master_email FROM contacts WHERE customer_id IN (",
+            "SELECT customer_id, id, name, master_mobile, master_email FROM contacts WHERE customer_id IN ",
         );
-        let mut list = q.separated(", ");
-        for r in rows {
-            list.push_bind(&r.customer_id);
-        }
-        q.push(")");
+        push_in_list(&mut q, rows.iter().map(|r| r.customer_id.as_str()));
         let found: Vec<ContactKeyRow> = q.build_query_as().fetch_all(&mut *tx).await?;
         let mut contacts: HashMap<String, KnownContact> = found
             .into_iter()
@@ -72,13 +68,9 @@ impl Db {
             .collect();
 
         let mut q = QueryBuilder::<Sqlite>::new(
-            "SELECT policy_number, contact_id, amount_due_cents, payment_status FROM policies WHERE policy_number IN (",
+            "SELECT policy_number, contact_id, amount_due_cents, payment_status FROM policies WHERE policy_number IN ",
         );
-        let mut list = q.separated(", ");
-        for r in rows {
-            list.push_bind(&r.policy_number);
-        }
-        q.push(")");
+        push_in_list(&mut q, rows.iter().map(|r| r.policy_number.as_str()));
         let found: Vec<(String, i64, i64, String)> = q.build_query_as().fetch_all(&mut *tx).await?;
         let mut policies: HashMap<String, KnownPolicy> = found
             .into_iter()

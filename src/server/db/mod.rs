@@ -16,6 +16,21 @@ pub mod search;
 pub mod sessions;
 pub mod users;
 
+use sqlx::{Encode, QueryBuilder, Sqlite, Type};
+
+/// Appends `(v1, v2, …)` with every item bound: the IN lists of the batch queries.
+fn push_in_list<'a, T>(q: &mut QueryBuilder<'a, Sqlite>, items: impl IntoIterator<Item = T>)
+where
+    T: 'a + Encode<'a, Sqlite> + Type<Sqlite>,
+{
+    q.push("(");
+    let mut list = q.separated(", ");
+    for item in items {
+        list.push_bind(item);
+    }
+    q.push(")");
+}
+
 use std::{path::Path, str::FromStr, time::Duration};
 
 use sqlx::{

@@ -37,9 +37,10 @@ pub struct NewEmail {
     pub status: &'static str,
 }
 
-const EMAIL_COLUMNS: &str = "m.id, m.to_address, m.subject, m.text_body, m.html_body, m.qr_payload, \
+/// The messages with their creator's name; callers add WHERE / ORDER BY.
+const SELECT_EMAILS: &str = "SELECT m.id, m.to_address, m.subject, m.text_body, m.html_body, m.qr_payload, \
      m.policy_number, m.created_at, u.name AS created_by_name, m.status, m.attempts, m.last_error, \
-     m.sent_at";
+     m.sent_at FROM email_messages m LEFT JOIN users u ON u.id = m.created_by";
 
 impl Db {
     pub async fn insert_email(&self, email: &NewEmail, now: i64) -> Result<EmailRow, sqlx::Error> {
@@ -65,12 +66,7 @@ impl Db {
     }
 
     pub async fn email(&self, id: i64) -> Result<Option<EmailRow>, sqlx::Error> {
-        sqlx::query_as(&format!(
-            "SELECT {EMAIL_COLUMNS} FROM email_messages m LEFT JOIN users u ON u.id = m.created_by WHERE m.id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await
+        sqlx::query_as(&format!("{SELECT_EMAILS} WHERE m.id = $1")).bind(id).fetch_optional(self.pool()).await
     }
 
     /// Newest first, one page.
@@ -78,8 +74,7 @@ impl Db {
         let total: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM email_messages").fetch_one(self.pool()).await?;
         let rows = sqlx::query_as(&format!(
-            "SELECT {EMAIL_COLUMNS} FROM email_messages m LEFT JOIN users u ON u.id = m.created_by \
-             ORDER BY m.created_at DESC, m.id DESC LIMIT $1 OFFSET $2"
+            "{SELECT_EMAILS} ORDER BY m.created_at DESC, m.id DESC LIMIT $1 OFFSET $2"
         ))
         .bind(limit)
         .bind(offset)
@@ -91,8 +86,7 @@ impl Db {
     /// Queued messages whose next attempt is due, oldest first.
     pub async fn due_emails(&self, now: i64, limit: i64) -> Result<Vec<EmailRow>, sqlx::Error> {
         sqlx::query_as(&format!(
-            "SELECT {EMAIL_COLUMNS} FROM email_messages m LEFT JOIN users u ON u.id = m.created_by \
-             WHERE m.status = 'queued' AND m.next_attempt_at <= $1 ORDER BY m.next_attempt_at, m.id LIMIT $2"
+            "{SELECT_EMAILS} WHERE m.status = 'queued' AND m.next_attempt_at <= $1 ORDER BY m.next_attempt_at, m.id LIMIT $2"
         ))
         .bind(now)
         .bind(limit)

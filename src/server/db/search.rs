@@ -3,7 +3,7 @@
 
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
-use super::Db;
+use super::{Db, contact_updates::policies_in};
 use crate::domain::customer::{CustomerHit, SEARCH_COUNT_LIMIT, SearchPage};
 
 /// The words of a name as stored in `contact_name_terms`: accents folded (`Émilie` → `emilie`),
@@ -187,15 +187,7 @@ impl Db {
             })
             .collect();
         if !hits.is_empty() {
-            let mut policies = QueryBuilder::<Sqlite>::new(
-                "SELECT contact_id, policy_number FROM policies WHERE contact_id IN (",
-            );
-            let mut ids = policies.separated(", ");
-            for h in &hits {
-                ids.push_bind(h.contact_id);
-            }
-            policies.push(") ORDER BY policy_number");
-            let rows: Vec<(i64, String)> = policies.build_query_as().fetch_all(self.pool()).await?;
+            let rows = policies_in(self.pool(), hits.iter().map(|h| h.contact_id)).await?;
             for (contact_id, number) in rows {
                 if let Some(hit) = hits.iter_mut().find(|h| h.contact_id == contact_id) {
                     hit.policy_numbers.push(number);
