@@ -35,7 +35,7 @@ pub fn PaymentQrModal(detail: CustomerDetail, #[prop(into)] on_close: Callback<(
     let first = detail
         .policies
         .iter()
-        .find(|p| p.payment_status != "paid" && p.amount_due.cents > 0)
+        .find(|p| p.is_payable())
         .or(detail.policies.first())
         .map(|p| p.policy_number.clone())
         .unwrap_or_default();

@@ -45,6 +45,18 @@ pub struct PolicyView {
     pub payment_status: String,
 }
 
+/// Whether a payment can be asked for on a policy: something is due and it is not marked paid.
+/// One rule for the QR screen's choice of policy and the server's refusal.
+pub fn is_payable(payment_status: &str, amount_due_cents: i64) -> bool {
+    payment_status != "paid" && amount_due_cents > 0
+}
+
+impl PolicyView {
+    pub fn is_payable(&self) -> bool {
+        is_payable(&self.payment_status, self.amount_due.cents)
+    }
+}
+
 /// "Updated today" beside a field an agent corrected, with who and when for the tooltip.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UpdateMarker {

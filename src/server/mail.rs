@@ -31,6 +31,7 @@ use super::{
 };
 use crate::{
     domain::{
+        customer::is_payable,
         money::Money,
         payment_qr::{OutboxMessage, OutboxPage, PaymentQr},
     },
@@ -84,7 +85,7 @@ async fn payable(state: &AppState, contact_id: i64, policy_number: &str) -> Resu
         state.db.policies_of(contact.id).await?.into_iter().find(|p| p.policy_number == wanted).ok_or_else(
             || AppError::invalid("policy_number", "This policy number does not belong to this customer."),
         )?;
-    if policy.payment_status == "paid" || policy.amount_due_cents <= 0 {
+    if !is_payable(&policy.payment_status, policy.amount_due_cents) {
         return Err(AppError::invalid(
             "policy_number",
             format!("Nothing is due on policy {}: there is no payment to ask for.", policy.policy_number),

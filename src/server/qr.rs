@@ -16,26 +16,25 @@ const MAX_BILL_NUMBER: usize = 25;
 
 /// Checks the configured merchant data once, at start-up: (key, message) of the first fault.
 pub fn check_settings(qr: &QrSettings) -> Result<(), (&'static str, String)> {
-    let printable = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii() && !c.is_ascii_control());
+    let text = |key: &'static str, value: &str, max: usize| {
+        let printable = value.chars().all(|c| c.is_ascii() && !c.is_ascii_control());
+        if printable && (1..=max).contains(&value.len()) {
+            Ok(())
+        } else {
+            Err((key, format!("1 to {max} printable ASCII characters")))
+        }
+    };
     if !(26..=51).contains(&qr.merchant_account_tag) {
         return Err(("qr.merchant_account_tag", "must be between 26 and 51".into()));
     }
-    if !printable(&qr.merchant_account_guid) || qr.merchant_account_guid.len() > 32 {
-        return Err(("qr.merchant_account_guid", "1 to 32 printable ASCII characters".into()));
-    }
-    if !printable(&qr.merchant_id) || qr.merchant_id.len() > 60 {
-        return Err(("qr.merchant_id", "1 to 60 printable ASCII characters".into()));
-    }
+    text("qr.merchant_account_guid", &qr.merchant_account_guid, 32)?;
+    text("qr.merchant_id", &qr.merchant_id, 60)?;
     if qr.merchant_category_code.len() != 4 || !qr.merchant_category_code.bytes().all(|b| b.is_ascii_digit())
     {
         return Err(("qr.merchant_category_code", "four digits (6300 for insurance)".into()));
     }
-    if !printable(&qr.merchant_name) || qr.merchant_name.len() > MAX_NAME {
-        return Err(("qr.merchant_name", format!("1 to {MAX_NAME} printable ASCII characters")));
-    }
-    if !printable(&qr.merchant_city) || qr.merchant_city.len() > MAX_CITY {
-        return Err(("qr.merchant_city", format!("1 to {MAX_CITY} printable ASCII characters")));
-    }
+    text("qr.merchant_name", &qr.merchant_name, MAX_NAME)?;
+    text("qr.merchant_city", &qr.merchant_city, MAX_CITY)?;
     Ok(())
 }
 

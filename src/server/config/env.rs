@@ -28,114 +28,68 @@ fn parse_bool(value: &str) -> Result<bool, String> {
     }
 }
 
+fn text(value: &str) -> Result<String, String> {
+    Ok(value.to_owned())
+}
+
+fn path(value: &str) -> Result<PathBuf, String> {
+    Ok(PathBuf::from(value))
+}
+
+fn secret(value: &str) -> Result<Secret, String> {
+    Ok(Secret(value.to_owned()))
+}
+
+/// Rows of `VARIABLE => section.field: parser`; the `Leptos.toml` key is the field's path.
+macro_rules! overrides {
+    ($($env:literal => $($field:ident).+ : $parse:ident),+ $(,)?) => {
+        &[$(($env, stringify!($($field).+), |c, v| {
+            c.$($field).+ = $parse(v)?;
+            Ok(())
+        })),+]
+    };
+}
+
 /// Every environment override, with the `Leptos.toml` key it replaces (for the README too).
-pub const ENV_OVERRIDES: &[(&str, &str, Setter)] = &[
-    ("LEPTOS_SITE_ADDR", "server.site_addr", |c, v| {
-        c.server.site_addr = parse(v)?;
-        Ok(())
-    }),
-    ("LEPTOS_SITE_ROOT", "server.site_root", |c, v| {
-        c.server.site_root = PathBuf::from(v);
-        Ok(())
-    }),
-    ("CONTACTDESK_SHUTDOWN_GRACE_SECONDS", "server.shutdown_grace_seconds", |c, v| {
-        c.server.shutdown_grace_seconds = parse(v)?;
-        Ok(())
-    }),
-    ("CONTACTDESK_DATABASE_URL", "database.url", |c, v| {
-        c.database.url = v.to_owned();
-        Ok(())
-    }),
-    ("CONTACTDESK_DATABASE_MAX_CONNECTIONS", "database.max_connections", |c, v| {
-        c.database.max_connections = parse(v)?;
-        Ok(())
-    }),
-    ("CONTACTDESK_DATABASE_BUSY_TIMEOUT_MS", "database.busy_timeout_ms", |c, v| {
-        c.database.busy_timeout_ms = parse(v)?;
-        Ok(())
-    }),
-    ("CONTACTDESK_DATA_DIR", "storage.data_dir", |c, v| {
-        c.storage.data_dir = PathBuf::from(v);
-        Ok(())
-    }),
-    ("CONTACTDESK_SESSION_IDLE_MINUTES", "auth.session_idle_minutes", |c, v| {
-        c.auth.session_idle_minutes = parse(v)?;
-        Ok(())
-    }),
-    ("CONTACTDESK_SESSION_ABSOLUTE_HOURS", "auth.session_absolute_hours", |c, v| {
-        c.auth.session_absolute_hours = parse(v)?;
-        Ok(())
-    }),
-    ("CONTACTDESK_COOKIE_SECURE", "auth.cookie_secure", |c, v| {
-        c.auth.cookie_secure = parse_choice(v)?;
-        Ok(())
-    }),
-    ("CONTACTDESK_MAX_FAILURES_PER_USER", "auth.max_failures_per_user", |c, v| {
-        c.auth.max_failures_per_user = parse(v)?;
-        Ok(())
-    }),
-    ("CONTACTDESK_MAX_FAILURES_PER_IP", "auth.max_failures_per_ip", |c, v| {
-        c.auth.max_failures_per_ip = parse(v)?;
-        Ok(())
-    }),
-    ("CONTACTDESK_FAILURE_WINDOW_MINUTES", "auth.failure_window_minutes", |c, v| {
-        c.auth.failure_window_minutes = parse(v)?;
-        Ok(())
-    }),
-    ("CONTACTDESK_LOG", "log.level", |c, v| {
-        c.log.level = v.to_owned();
-        Ok(())
-    }),
-    ("CONTACTDESK_LOG_FORMAT", "log.format", |c, v| {
-        c.log.format = parse_choice(v)?;
-        Ok(())
-    }),
-    ("CONTACTDESK_DEMO", "demo.seed", |c, v| {
-        c.demo.seed = parse_bool(v)?;
-        Ok(())
-    }),
-    ("CONTACTDESK_MAIL_TRANSPORT", "mail.transport", |c, v| {
-        c.mail.transport = parse_choice(v)?;
-        Ok(())
-    }),
-    ("CONTACTDESK_MAIL_FROM", "mail.from", |c, v| {
-        c.mail.from = v.to_owned();
-        Ok(())
-    }),
-    ("CONTACTDESK_SMTP_HOST", "mail.smtp_host", |c, v| {
-        c.mail.smtp_host = v.to_owned();
-        Ok(())
-    }),
-    ("CONTACTDESK_SMTP_PORT", "mail.smtp_port", |c, v| {
-        c.mail.smtp_port = parse(v)?;
-        Ok(())
-    }),
-    ("CONTACTDESK_SMTP_TLS", "mail.smtp_tls", |c, v| {
-        c.mail.smtp_tls = parse_choice(v)?;
-        Ok(())
-    }),
-    ("CONTACTDESK_SMTP_USERNAME", "mail.smtp_username", |c, v| {
-        c.mail.smtp_username = v.to_owned();
-        Ok(())
-    }),
-    ("CONTACTDESK_SMTP_PASSWORD", "mail.smtp_password", |c, v| {
-        c.mail.smtp_password = Secret(v.to_owned());
-        Ok(())
-    }),
-    ("CONTACTDESK_MAIL_MAX_ATTEMPTS", "mail.max_attempts", |c, v| {
-        c.mail.max_attempts = parse(v)?;
-        Ok(())
-    }),
-    ("CONTACTDESK_QR_MERCHANT_ID", "qr.merchant_id", |c, v| {
-        c.qr.merchant_id = v.to_owned();
-        Ok(())
-    }),
-    ("CONTACTDESK_QR_MERCHANT_NAME", "qr.merchant_name", |c, v| {
-        c.qr.merchant_name = v.to_owned();
-        Ok(())
-    }),
-    ("CONTACTDESK_QR_MERCHANT_CITY", "qr.merchant_city", |c, v| {
-        c.qr.merchant_city = v.to_owned();
-        Ok(())
-    }),
+pub const ENV_OVERRIDES: &[(&str, &str, Setter)] = overrides![
+    "LEPTOS_SITE_ADDR" => server.site_addr: parse,
+    "LEPTOS_SITE_ROOT" => server.site_root: path,
+    "CONTACTDESK_SHUTDOWN_GRACE_SECONDS" => server.shutdown_grace_seconds: parse,
+    "CONTACTDESK_DATABASE_URL" => database.url: text,
+    "CONTACTDESK_DATABASE_MAX_CONNECTIONS" => database.max_connections: parse,
+    "CONTACTDESK_DATABASE_BUSY_TIMEOUT_MS" => database.busy_timeout_ms: parse,
+    "CONTACTDESK_DATA_DIR" => storage.data_dir: path,
+    "CONTACTDESK_SESSION_IDLE_MINUTES" => auth.session_idle_minutes: parse,
+    "CONTACTDESK_SESSION_ABSOLUTE_HOURS" => auth.session_absolute_hours: parse,
+    "CONTACTDESK_COOKIE_SECURE" => auth.cookie_secure: parse_choice,
+    "CONTACTDESK_MAX_FAILURES_PER_USER" => auth.max_failures_per_user: parse,
+    "CONTACTDESK_MAX_FAILURES_PER_IP" => auth.max_failures_per_ip: parse,
+    "CONTACTDESK_FAILURE_WINDOW_MINUTES" => auth.failure_window_minutes: parse,
+    "CONTACTDESK_LOG" => log.level: text,
+    "CONTACTDESK_LOG_FORMAT" => log.format: parse_choice,
+    "CONTACTDESK_DEMO" => demo.seed: parse_bool,
+    "CONTACTDESK_MAIL_TRANSPORT" => mail.transport: parse_choice,
+    "CONTACTDESK_MAIL_FROM" => mail.from: text,
+    "CONTACTDESK_SMTP_HOST" => mail.smtp_host: text,
+    "CONTACTDESK_SMTP_PORT" => mail.smtp_port: parse,
+    "CONTACTDESK_SMTP_TLS" => mail.smtp_tls: parse_choice,
+    "CONTACTDESK_SMTP_USERNAME" => mail.smtp_username: text,
+    "CONTACTDESK_SMTP_PASSWORD" => mail.smtp_password: secret,
+    "CONTACTDESK_MAIL_MAX_ATTEMPTS" => mail.max_attempts: parse,
+    "CONTACTDESK_QR_MERCHANT_ID" => qr.merchant_id: text,
+    "CONTACTDESK_QR_MERCHANT_NAME" => qr.merchant_name: text,
+    "CONTACTDESK_QR_MERCHANT_CITY" => qr.merchant_city: text,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::ENV_OVERRIDES;
+
+    #[test]
+    fn each_variable_names_its_file_key() {
+        let key = |env: &str| ENV_OVERRIDES.iter().find(|(e, _, _)| *e == env).map(|(_, k, _)| *k);
+        assert_eq!(key("CONTACTDESK_SMTP_PORT"), Some("mail.smtp_port"));
+        assert_eq!(key("LEPTOS_SITE_ADDR"), Some("server.site_addr"));
+        assert!(ENV_OVERRIDES.iter().all(|(_, k, _)| k.split('.').count() == 2 && !k.contains(' ')));
+    }
+}
