@@ -11,7 +11,7 @@ pub async fn login(username: String, password: String, next: String) -> Result<(
 
     use crate::server::{AppState, auth, error::internal};
 
-    let result = async {
+    super::run("login", async {
         let state = expect_context::<AppState>();
         let current = auth::authentication().await?;
         let headers: HeaderMap = leptos_axum::extract().await.map_err(|e| internal("reading headers", e))?;
@@ -23,9 +23,8 @@ pub async fn login(username: String, password: String, next: String) -> Result<(
         response.append_header(header::SET_COOKIE, auth::session_cookie(&state, &token, current.https));
         leptos_axum::redirect(&auth::safe_next(Some(&next)));
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// Ends the session on the server and clears the cookie.
@@ -35,7 +34,7 @@ pub async fn logout() -> Result<(), AppError> {
 
     use crate::server::{AppState, auth};
 
-    let result = async {
+    super::run("logout", async {
         let state = expect_context::<AppState>();
         let current = auth::authentication().await?;
         auth::logout(&state, &current).await?;
@@ -43,9 +42,8 @@ pub async fn logout() -> Result<(), AppError> {
         response.append_header(header::SET_COOKIE, auth::clear_cookie(&state, current.https));
         leptos_axum::redirect("/login");
         Ok(())
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 /// The signed-in person, or `None`.
@@ -53,17 +51,10 @@ pub async fn logout() -> Result<(), AppError> {
 pub async fn current_user() -> Result<Option<Me>, AppError> {
     use crate::server::{AppState, auth};
 
-    let result = async {
+    super::run("current_user", async {
         let state = expect_context::<AppState>();
         let current = auth::authentication().await?;
-        Ok(current.user.map(|u| Me {
-            id: u.id,
-            username: u.username,
-            name: u.name,
-            role: u.role,
-            demo_data: state.demo_data(),
-        }))
-    }
-    .await;
-    super::respond(result)
+        Ok(current.user.map(|u| auth::me(&state, u)))
+    })
+    .await
 }

@@ -11,27 +11,22 @@ use crate::{
 pub async fn search_customers(q: String, page: i64) -> Result<SearchPage, AppError> {
     use crate::server::{AppState, auth, customers};
 
-    let result = async {
+    super::run("search_customers", async {
         auth::require_user().await?;
         customers::search(&expect_context::<AppState>(), &q, page).await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 #[server(endpoint = "customers/get")]
 pub async fn get_customer(id: i64) -> Result<CustomerDetail, AppError> {
-    use crate::server::{AppState, auth, contact_updates};
+    use crate::server::{AppState, auth, customers};
 
-    let result = async {
+    super::run("get_customer", async {
         auth::require_user().await?;
-        let state = expect_context::<AppState>();
-        let contact =
-            state.db.contact(id).await?.ok_or_else(|| AppError::NotFound("No such customer.".into()))?;
-        contact_updates::detail(&state, contact).await
-    }
-    .await;
-    super::respond(result)
+        customers::detail(&expect_context::<AppState>(), id).await
+    })
+    .await
 }
 
 /// Saves the Update Contact modal. `idempotency_key` is fixed per opening of the modal, so a
@@ -48,23 +43,18 @@ pub async fn save_contact_update(
 ) -> Result<CustomerDetail, AppError> {
     use crate::{
         domain::contact_update::ContactUpdateInput,
-        server::{AppState, auth, contact_updates},
+        server::{AppState, auth, contact_updates, customers},
     };
 
-    let result = async {
+    super::run("save_contact_update", async {
         let agent = auth::require_user().await?;
         let state = expect_context::<AppState>();
-        let contact = state
-            .db
-            .contact(contact_id)
-            .await?
-            .ok_or_else(|| AppError::NotFound("No such customer.".into()))?;
+        let contact = customers::contact(&state, contact_id).await?;
         let input = ContactUpdateInput { new_mobile, new_email, reason, notes };
         let policy = Some(policy_number).filter(|p| !p.trim().is_empty());
         contact_updates::capture(&state, &agent, &contact, policy, &input, Some(idempotency_key)).await?;
-        let contact = state.db.contact(contact_id).await?.ok_or(AppError::Internal)?;
-        contact_updates::detail(&state, contact).await
-    }
-    .await;
-    super::respond(result)
+        // Read again: the page shows the contact as saved, with the new update in its history.
+        customers::detail(&state, contact_id).await
+    })
+    .await
 }

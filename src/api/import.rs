@@ -16,16 +16,14 @@ pub const MAX_UPLOAD_BYTES: u64 = 100 * 1024 * 1024;
 pub async fn import_customers(data: MultipartData) -> Result<ImportReport, AppError> {
     use tokio::io::AsyncWriteExt;
 
-    use crate::server::{AppState, auth, error::internal, import, time::now_ms};
+    use crate::server::{AppState, auth, error::internal, import};
 
-    let result = async {
+    super::run("import_customers", async {
         let admin = auth::require_admin().await?;
         let state = expect_context::<AppState>();
         let mut form =
             data.into_inner().ok_or_else(|| AppError::invalid("file", "Choose a CSV file to import."))?;
-        let spool_dir = state.config.storage.data_dir.join("imports");
-        tokio::fs::create_dir_all(&spool_dir).await.map_err(|e| internal("creating the import folder", e))?;
-        let spool = spool_dir.join(format!("upload-{}-{}.csv", admin.id, now_ms()));
+        let spool = import::spool_path(&state, &admin).await?;
         let unreadable = |e: &dyn std::fmt::Display| {
             AppError::invalid("file", format!("The upload could not be read: {e}"))
         };
@@ -60,17 +58,7 @@ pub async fn import_customers(data: MultipartData) -> Result<ImportReport, AppEr
             let _ = tokio::fs::remove_file(&spool).await;
             return Err(AppError::invalid("file", "The file is empty."));
         }
-        let file = std::fs::File::open(&spool).map_err(|e| internal("opening the spool file", e))?;
-        let report = import::import_csv(&state.db, std::io::BufReader::with_capacity(1 << 16, file)).await;
-        let _ = tokio::fs::remove_file(&spool).await;
-        let report = report?;
-        state
-            .db
-            .audit(Some(admin.id), "customers.import", &format!("{name}: {}", report.summary()), now_ms())
-            .await?;
-        tracing::info!(admin = admin.id, file = %name, summary = %report.summary(), "customers imported");
-        Ok(report)
-    }
-    .await;
-    super::respond(result)
+        import::import_upload(&state, &admin, &name, &spool).await
+    })
+    .await
 }

@@ -11,11 +11,10 @@ pub async fn get_overview() -> Result<Overview, AppError> {
         server::{AppState, auth},
     };
 
-    let result = async {
+    super::run("get_overview", async {
         let user = auth::require_user().await?;
         let state = expect_context::<AppState>();
         state.overview(user.role == Role::Admin).await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }

@@ -6,15 +6,13 @@ use crate::{domain::user::UserSummary, error::AppError};
 
 #[server(endpoint = "admin/users/list")]
 pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
-    use crate::server::{AppState, auth};
+    use crate::server::{AppState, accounts, auth};
 
-    let result = async {
+    super::run("list_users", async {
         auth::require_admin().await?;
-        let state = expect_context::<AppState>();
-        Ok(state.db.list_users().await?.into_iter().map(UserSummary::from).collect())
-    }
-    .await;
-    super::respond(result)
+        accounts::list(&expect_context::<AppState>()).await
+    })
+    .await
 }
 
 #[server(endpoint = "admin/users/create")]
@@ -29,25 +27,23 @@ pub async fn create_user(
         server::{AppState, accounts, auth},
     };
 
-    let result = async {
+    super::run("create_user", async {
         let admin = auth::require_admin().await?;
         let new_user = NewUser::parse(&username, &name, &role, &password)?;
         accounts::create(&expect_context::<AppState>(), &admin, new_user).await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 #[server(endpoint = "admin/users/set-active")]
 pub async fn set_user_active(id: i64, active: bool) -> Result<(), AppError> {
     use crate::server::{AppState, accounts, auth};
 
-    let result = async {
+    super::run("set_user_active", async {
         let admin = auth::require_admin().await?;
         accounts::set_active(&expect_context::<AppState>(), &admin, id, active).await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }
 
 #[server(endpoint = "admin/users/reset-password")]
@@ -57,11 +53,10 @@ pub async fn reset_password(id: i64, password: String) -> Result<(), AppError> {
         server::{AppState, accounts, auth},
     };
 
-    let result = async {
+    super::run("reset_password", async {
         let admin = auth::require_admin().await?;
         let password = NewPassword::parse(&password)?;
         accounts::reset_password(&expect_context::<AppState>(), &admin, id, password).await
-    }
-    .await;
-    super::respond(result)
+    })
+    .await
 }

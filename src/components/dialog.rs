@@ -28,7 +28,8 @@ pub fn keep_tab_inside(dialog: &web_sys::HtmlDialogElement, ev: &KeyboardEvent) 
     }
 }
 
-/// The keyboard of a modal dialog: Escape closes it (without saving), Tab stays inside.
+/// The keyboard of a modal dialog: Escape closes it (without saving), Tab stays inside, and
+/// Ctrl+Enter (⌘+Enter) submits its form from any field, so an agent never tabs to the button.
 pub fn modal_keydown(
     dialog_ref: NodeRef<leptos::html::Dialog>,
     close: impl Fn() + 'static,
@@ -37,6 +38,16 @@ pub fn modal_keydown(
         "Escape" => {
             ev.prevent_default();
             close();
+        }
+        "Enter" if ev.ctrl_key() || ev.meta_key() => {
+            let form = dialog_ref
+                .get_untracked()
+                .and_then(|dialog| dialog.query_selector("form").ok().flatten())
+                .and_then(|form| form.dyn_into::<web_sys::HtmlFormElement>().ok());
+            if let Some(form) = form {
+                ev.prevent_default();
+                let _ = form.request_submit();
+            }
         }
         "Tab" => {
             if let Some(dialog) = dialog_ref.get_untracked() {

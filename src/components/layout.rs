@@ -1,9 +1,16 @@
-//! The frame of every signed-in page: header with the user and sign-out, sidebar navigation
-//! (admin section for admins only), and the page itself.
+//! The frame of every signed-in page: header with the customer search, the user and sign-out,
+//! sidebar navigation (admin section for admins only), and the page itself.
+//!
+//! The frame never waits. On the server the auth middleware has already resolved the user, so
+//! the frame renders from it synchronously and the value travels in the page (`SharedValue`) for
+//! hydration: the HTML of every signed-in page carries the frame, not a "Loading…" in its place.
+//! Only a frame mounted by client-side navigation (right after signing in) asks the server who
+//! is signed in.
 
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 use leptos_router::components::{A, Outlet, Redirect};
 
+use super::{customer_search::CustomerSearch, shortcuts::on_key};
 use crate::{
     api::auth::{Logout, current_user},
     domain::user::Me,
@@ -11,8 +18,29 @@ use crate::{
 
 #[component]
 pub fn AppLayout() -> impl IntoView {
-    // Blocking: the server answers with the whole frame, never a flash of "signed out".
-    let me = Resource::new_blocking(|| (), |_| current_user());
+    match SharedValue::new(signed_in_on_server).into_inner() {
+        Some(me) => Either::Left(view! { <Frame me/> }),
+        None => Either::Right(view! { <FetchedFrame/> }),
+    }
+}
+
+/// The user the server already knows for the page it renders; `None` in the browser.
+fn signed_in_on_server() -> Option<Me> {
+    #[cfg(feature = "ssr")]
+    {
+        crate::server::auth::me_of_rendered_request()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
+}
+
+/// The frame mounted in the browser without a server pass (after sign-in), or on the server for
+/// a request without a user (the middleware redirects those before rendering).
+#[component]
+fn FetchedFrame() -> impl IntoView {
+    let me = Resource::new(|| (), |_| current_user());
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -30,8 +58,17 @@ pub fn AppLayout() -> impl IntoView {
 fn Frame(me: Me) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let is_admin = me.is_admin();
+    let search_ref = NodeRef::<leptos::html::Input>::new();
+    // `/` anywhere puts the agent in the customer search, as in most web apps.
+    on_key("/", move || {
+        if let Some(input) = search_ref.get_untracked() {
+            let _ = input.focus();
+            input.select();
+        }
+    });
     view! {
         <div class="app">
+            <a class="skip-link" href="#main">"Skip to content"</a>
             <header class="topbar">
                 <a class="brand" href="/">"ContactDesk"</a>
                 {me.demo_data.then(|| view! {
@@ -39,6 +76,7 @@ fn Frame(me: Me) -> impl IntoView {
                         "Demo data"
                     </span>
                 })}
+                <CustomerSearch input_ref=search_ref/>
                 <div class="topbar-user">
                     <span class="user-name" data-testid="user-name">{me.name.clone()}</span>
                     <span class="role-badge">{me.role.label()}</span>
@@ -61,7 +99,7 @@ fn Frame(me: Me) -> impl IntoView {
                     </ul>
                 })}
             </nav>
-            <main class="content" id="main">
+            <main class="content" id="main" tabindex="-1">
                 <Outlet/>
             </main>
         </div>

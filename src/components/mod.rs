@@ -1,9 +1,11 @@
 //! Reusable pieces of the screens.
 
+pub mod customer_search;
 pub mod dialog;
 pub mod error_view;
 pub mod layout;
 pub mod pager;
 pub mod payment_qr_modal;
+pub mod shortcuts;
 pub mod update_contact_modal;
 pub mod update_history;

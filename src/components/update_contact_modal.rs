@@ -221,7 +221,8 @@ pub fn UpdateContactModal(
                 </p>
                 <footer class="modal-footer">
                     <button type="button" class="btn" on:click=move |_| close()>"Cancel"</button>
-                    <button type="submit" class="btn primary" disabled=move || saving.get()>
+                    <button type="submit" class="btn primary" disabled=move || saving.get()
+                        aria-keyshortcuts="Control+Enter" title="Save (Ctrl+Enter)">
                         {move || if saving.get() { "Saving…" } else { "Save & Continue" }}
                     </button>
                 </footer>

@@ -5,7 +5,7 @@ use leptos_router::{components::A, hooks::use_params_map};
 use crate::{
     api::customers::get_customer,
     components::{
-        error_view::errors_fallback, payment_qr_modal::PaymentQrModal,
+        error_view::errors_fallback, payment_qr_modal::PaymentQrModal, shortcuts::on_key,
         update_contact_modal::UpdateContactModal, update_history::UpdateHistory,
     },
     domain::customer::{CustomerDetail, UpdateMarker},
@@ -61,6 +61,11 @@ fn CustomerCard(detail: RwSignal<CustomerDetail>) -> impl IntoView {
         return_focus();
     };
     let policies = move || detail.with(|d| d.policies.clone());
+    // One key from the customer to the correction: `u` opens Update Contact.
+    on_key("u", move || {
+        saved.set(false);
+        open.set(true);
+    });
     view! {
         <Title text=move || detail.with(|d| d.name.clone())/>
         {move || saved.get().then(|| view! {
@@ -101,8 +106,9 @@ fn CustomerCard(detail: RwSignal<CustomerDetail>) -> impl IntoView {
             </dl>
             <div class="card-actions">
                 <button type="button" class="btn primary" node_ref=button_ref aria-haspopup="dialog"
+                    aria-keyshortcuts="u" title="Update Contact (U)"
                     on:click=move |_| { saved.set(false); open.set(true); }>
-                    "📝 Update Contact"
+                    "📝 Update Contact" <kbd class="shortcut" aria-hidden="true">"U"</kbd>
                 </button>
                 <button type="button" class="btn" node_ref=qr_button_ref aria-haspopup="dialog"
                     disabled=move || policies().is_empty()

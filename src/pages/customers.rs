@@ -15,74 +15,33 @@ use crate::{
     domain::{customer::SearchPage, phone::display as phone_display, url::encode_component},
 };
 
-/// Customers: one search box for name, policy number, phone (any format) or email.
-/// `/` focuses it from anywhere on the page; Enter opens the first hit.
+/// Customers: the matches of the header's search box (`?q=`), newest query first in the URL
+/// so Back and bookmarks work. The box itself is in the frame, reachable with `/` from every
+/// page.
 #[component]
 pub fn CustomersPage() -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
     let q = move || query.read().get("q").unwrap_or_default();
     let page = use_page();
-    let text = RwSignal::new(query.read_untracked().get("q").unwrap_or_default());
     let results = Resource::new(move || (q(), page()), |(q, page)| search_customers(q, page));
-    let input_ref = NodeRef::<leptos::html::Input>::new();
-
-    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
-        let typing = document()
-            .active_element()
-            .map(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
-            .unwrap_or(false);
-        if ev.key() == "/" && !typing {
-            ev.prevent_default();
-            if let Some(input) = input_ref.get() {
-                let _ = input.focus();
-            }
-        }
-    });
-    on_cleanup(move || keys.remove());
-
-    let go = {
-        let navigate = navigate.clone();
-        move |q: String, page: i64| {
-            let url = if page > 1 {
-                format!("/customers?q={}&page={page}", encode_component(&q))
-            } else {
-                format!("/customers?q={}", encode_component(&q))
-            };
-            navigate(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
-        }
-    };
-    let on_input = {
-        let go = go.clone();
-        move |ev| {
-            let value = event_target_value(&ev);
-            text.set(value.clone());
-            go(value, 1);
-        }
-    };
-    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Enter" {
-            ev.prevent_default();
-            let first = results.get_untracked().and_then(Result::ok).and_then(|p| p.hits.first().cloned());
-            if let Some(hit) = first {
-                navigate(&format!("/customers/{}", hit.contact_id), NavigateOptions::default());
-            }
-        }
+    let go = move |q: String, page: i64| {
+        let url = if page > 1 {
+            format!("/customers?q={}&page={page}", encode_component(&q))
+        } else {
+            format!("/customers?q={}", encode_component(&q))
+        };
+        navigate(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
     };
 
     view! {
         <Title text="Customers"/>
         <h1>"Customers"</h1>
-        <div class="search-bar">
-            <label for="customer-search" class="visually-hidden">"Search customers"</label>
-            <input id="customer-search" type="search" node_ref=input_ref autofocus autocomplete="off"
-                placeholder="Name, policy number, phone or email   ( / )" maxlength="100"
-                prop:value=move || text.get() on:input=on_input on:keydown=on_keydown
-                aria-describedby="search-help"/>
-            <p id="search-help" class="hint">
-                "Phone numbers in any form: 5737 2333, +230 5737 2333, 0023057372333. Enter opens the first result."
-            </p>
-        </div>
+        <p class="hint" id="search-hint">
+            "Search by name, policy number, phone or email in the box at the top (press "
+            <kbd>"/"</kbd>" to go there). Phone numbers in any form: 5737 2333, +230 5737 2333, "
+            "0023057372333. Enter opens the first result."
+        </p>
         <Transition fallback=|| view! { <p class="loading">"Searching…"</p> }>
             <ErrorBoundary fallback=errors_fallback>
                 {move || {

@@ -6,6 +6,11 @@ use crate::{
     error::AppError,
 };
 
+/// Every account, for Admin → Users.
+pub async fn list(state: &AppState) -> Result<Vec<UserSummary>, AppError> {
+    Ok(state.db.list_users().await?.into_iter().map(UserSummary::from).collect())
+}
+
 pub async fn create(state: &AppState, admin: &AuthUser, user: NewUser) -> Result<UserSummary, AppError> {
     let hash = hash_password_async(user.password.expose().to_owned()).await?;
     let now = now_ms();

@@ -23,7 +23,7 @@ use cookie::{Cookie, SameSite};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use super::{AppState, config::CookieSecure, error::internal, time::now_ms};
+use super::{AppState, config::CookieSecure, db::sessions::SessionRow, error::internal, time::now_ms};
 use crate::{domain::user::Role, error::AppError};
 
 pub const SESSION_COOKIE: &str = "contactdesk_session";
@@ -39,6 +39,15 @@ pub struct AuthUser {
     pub username: String,
     pub name: String,
     pub role: Role,
+}
+
+/// Whom a session or an API token acts for. The conversion lives here, not in `db`, so the
+/// storage layer never depends on the layer that uses it.
+impl From<SessionRow> for AuthUser {
+    fn from(row: SessionRow) -> Self {
+        let role = row.role();
+        Self { id: row.user_id, username: row.username, name: row.name, role }
+    }
 }
 
 /// What the auth middleware learned about a request; every handler can read it.
@@ -226,7 +235,7 @@ async fn resolve(state: &AppState, token: &str) -> Result<Option<AuthUser>, AppE
     if now - row.last_seen_at > TOUCH_EVERY_MS {
         state.db.touch_session(&hash, now).await?;
     }
-    Ok(Some(row.into_auth_user()))
+    Ok(Some(row.into()))
 }
 
 // ---- the middleware ----------------------------------------------------------------------------
@@ -327,6 +336,29 @@ pub async fn require_admin() -> Result<AuthUser, AppError> {
         tracing::warn!(user_id = user.id, "agent refused an admin function");
         Err(AppError::Forbidden)
     }
+}
+
+// ---- the page being rendered -----------------------------------------------------------------
+
+/// The person the UI shows for `user`.
+pub fn me(state: &AppState, user: AuthUser) -> crate::domain::user::Me {
+    crate::domain::user::Me {
+        id: user.id,
+        username: user.username,
+        name: user.name,
+        role: user.role,
+        demo_data: state.demo_data(),
+    }
+}
+
+/// The signed-in person of the request being rendered, read synchronously: the middleware put
+/// the request's [`Authentication`] in its extensions, and leptos_axum provides the request's
+/// parts as context before the app renders. `None` outside a page render or when signed out.
+pub fn me_of_rendered_request() -> Option<crate::domain::user::Me> {
+    let parts = leptos::prelude::use_context::<axum::http::request::Parts>()?;
+    let user = parts.extensions.get::<Authentication>()?.user.clone()?;
+    let state = leptos::prelude::use_context::<AppState>()?;
+    Some(me(&state, user))
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Capturing contact corrections: the rules, the group-commit writer, the detail page's data.
+//! Capturing contact corrections: the rules, the group-commit writer, the latest correction.
 //!
 //! Saves go through one writer task that gathers whatever requests are waiting into a single
 //! transaction: under load, many agents share one durable commit (one fsync) instead of
@@ -9,6 +9,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::{
     AppState,
     auth::AuthUser,
+    customers,
     db::{
         Db,
         contact_updates::{ContactRow, ContactUpdateRow, PendingSave, SaveOutcome},
@@ -16,20 +17,10 @@ use super::{
     error::internal,
     phone, time,
 };
-use crate::{
-    domain::{
-        contact_update::ContactUpdateInput,
-        customer::{ContactUpdateView, CustomerDetail, PolicyView, UpdateMarker},
-        money::Money,
-        phone::display as phone_display,
-    },
-    error::AppError,
-};
+use crate::{domain::contact_update::ContactUpdateInput, error::AppError};
 
 /// Requests gathered into one transaction at most.
 const MAX_BATCH: usize = 256;
-/// A marker shows beside a field corrected within this many days.
-const MARKER_DAYS: i64 = 30;
 
 type Job = (PendingSave, oneshot::Sender<Result<SaveOutcome, AppError>>);
 
@@ -152,68 +143,17 @@ pub async fn capture(
     }
 }
 
-impl From<ContactUpdateRow> for ContactUpdateView {
-    fn from(u: ContactUpdateRow) -> Self {
-        Self {
-            id: u.id,
-            captured_at: time::display(u.captured_at),
-            agent_name: u.agent_name,
-            policy_number: u.policy_number.unwrap_or_default(),
-            old_mobile: u.old_mobile.as_deref().map(phone_display),
-            new_mobile: u.new_mobile.as_deref().map(phone_display),
-            old_email: u.old_email,
-            new_email: u.new_email,
-            reason: u.update_reason,
-            notes: u.notes,
-            status: u.status,
-        }
-    }
+/// A customer's current contact details and the correction that set them last, if any.
+pub struct Latest {
+    pub contact: ContactRow,
+    pub update: Option<ContactUpdateRow>,
 }
 
-fn marker(update: &ContactUpdateRow, now: i64) -> Option<UpdateMarker> {
-    let days = time::local_days_between(update.captured_at, now);
-    let text = match days {
-        d if d > MARKER_DAYS => return None,
-        0 => "Updated today".to_owned(),
-        1 => "Updated yesterday".to_owned(),
-        d => format!("Updated {d} days ago"),
-    };
-    Some(UpdateMarker {
-        text,
-        detail: format!("Updated by {} on {}", update.agent_name, time::display(update.captured_at)),
-    })
-}
-
-/// Everything the customer detail page shows.
-pub async fn detail(state: &AppState, contact: ContactRow) -> Result<CustomerDetail, AppError> {
-    let policies = state.db.policies_of(contact.id).await?;
-    let history = state.db.updates_of(contact.id).await?;
-    let now = time::now_ms();
-    let mobile_marker = history.iter().find(|u| u.new_mobile.is_some()).and_then(|u| marker(u, now));
-    let email_marker = history.iter().find(|u| u.new_email.is_some()).and_then(|u| marker(u, now));
-    let amount_due =
-        policies.iter().filter(|p| p.payment_status != "paid").map(|p| p.amount_due_cents).sum::<i64>();
-    Ok(CustomerDetail {
-        contact_id: contact.id,
-        customer_id: contact.customer_id,
-        name: contact.name,
-        status: contact.status,
-        mobile_display: contact.mobile.as_deref().map(phone_display),
-        mobile: contact.mobile,
-        email: contact.email,
-        policies: policies
-            .into_iter()
-            .map(|p| PolicyView {
-                policy_number: p.policy_number,
-                amount_due: Money::from_cents(p.amount_due_cents),
-                payment_status: p.payment_status,
-            })
-            .collect(),
-        amount_due: Money::from_cents(amount_due),
-        mobile_marker,
-        email_marker,
-        history: history.into_iter().map(ContactUpdateView::from).collect(),
-    })
+/// The latest contact details of the customer the master system knows as `customer_id`.
+pub async fn latest(state: &AppState, customer_id: &str) -> Result<Latest, AppError> {
+    let contact = customers::by_customer_id(state, customer_id).await?;
+    let update = state.db.latest_update_of(contact.id).await?;
+    Ok(Latest { contact, update })
 }
 
 #[cfg(test)]

@@ -1,14 +1,26 @@
-//! Finding customers from one search box.
+//! Customers: finding them from one search box, looking one up, and their detail page.
 
 use super::{
     AppState,
-    db::search::{SearchQuery, name_terms},
-    phone,
+    db::{
+        contact_updates::{ContactRow, ContactUpdateRow},
+        search::{SearchQuery, name_terms},
+    },
+    phone, time,
 };
-use crate::{domain::customer::SearchPage, error::AppError};
+use crate::{
+    domain::{
+        customer::{ContactUpdateView, CustomerDetail, PolicyView, SearchPage, UpdateMarker},
+        money::Money,
+        phone::display as phone_display,
+    },
+    error::AppError,
+};
 
 pub const PER_PAGE: i64 = 20;
 const MAX_QUERY_CHARS: usize = 100;
+/// A marker shows beside a field corrected within this many days.
+const MARKER_DAYS: i64 = 30;
 
 /// Reads what the agent typed as every kind of key it could be.
 pub fn parse_query(q: &str) -> SearchQuery {
@@ -34,6 +46,85 @@ pub fn parse_query(q: &str) -> SearchQuery {
 pub async fn search(state: &AppState, q: &str, page: i64) -> Result<SearchPage, AppError> {
     let query = parse_query(q);
     Ok(state.db.search_customers(&query, page.clamp(1, 10_000), PER_PAGE).await?)
+}
+
+/// The customer with this id, or `NotFound`.
+pub async fn contact(state: &AppState, id: i64) -> Result<ContactRow, AppError> {
+    state.db.contact(id).await?.ok_or_else(|| AppError::NotFound("No such customer.".into()))
+}
+
+/// The customer the master system knows as `customer_id`, or `NotFound` naming it.
+pub async fn by_customer_id(state: &AppState, customer_id: &str) -> Result<ContactRow, AppError> {
+    state
+        .db
+        .contact_by_customer_id(customer_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("No customer has customer_id {customer_id}.")))
+}
+
+impl From<ContactUpdateRow> for ContactUpdateView {
+    fn from(u: ContactUpdateRow) -> Self {
+        Self {
+            id: u.id,
+            captured_at: time::display(u.captured_at),
+            agent_name: u.agent_name,
+            policy_number: u.policy_number.unwrap_or_default(),
+            old_mobile: u.old_mobile.as_deref().map(phone_display),
+            new_mobile: u.new_mobile.as_deref().map(phone_display),
+            old_email: u.old_email,
+            new_email: u.new_email,
+            reason: u.update_reason,
+            notes: u.notes,
+            status: u.status,
+        }
+    }
+}
+
+fn marker(update: &ContactUpdateRow, now: i64) -> Option<UpdateMarker> {
+    let days = time::local_days_between(update.captured_at, now);
+    let text = match days {
+        d if d > MARKER_DAYS => return None,
+        0 => "Updated today".to_owned(),
+        1 => "Updated yesterday".to_owned(),
+        d => format!("Updated {d} days ago"),
+    };
+    Some(UpdateMarker {
+        text,
+        detail: format!("Updated by {} on {}", update.agent_name, time::display(update.captured_at)),
+    })
+}
+
+/// Everything the customer detail page shows, read fresh (after a save too).
+pub async fn detail(state: &AppState, contact_id: i64) -> Result<CustomerDetail, AppError> {
+    let contact = contact(state, contact_id).await?;
+    let policies = state.db.policies_of(contact.id).await?;
+    let history = state.db.updates_of(contact.id).await?;
+    let now = time::now_ms();
+    let mobile_marker = history.iter().find(|u| u.new_mobile.is_some()).and_then(|u| marker(u, now));
+    let email_marker = history.iter().find(|u| u.new_email.is_some()).and_then(|u| marker(u, now));
+    let amount_due =
+        policies.iter().filter(|p| p.payment_status != "paid").map(|p| p.amount_due_cents).sum::<i64>();
+    Ok(CustomerDetail {
+        contact_id: contact.id,
+        customer_id: contact.customer_id,
+        name: contact.name,
+        status: contact.status,
+        mobile_display: contact.mobile.as_deref().map(phone_display),
+        mobile: contact.mobile,
+        email: contact.email,
+        policies: policies
+            .into_iter()
+            .map(|p| PolicyView {
+                policy_number: p.policy_number,
+                amount_due: Money::from_cents(p.amount_due_cents),
+                payment_status: p.payment_status,
+            })
+            .collect(),
+        amount_due: Money::from_cents(amount_due),
+        mobile_marker,
+        email_marker,
+        history: history.into_iter().map(ContactUpdateView::from).collect(),
+    })
 }
 
 #[cfg(test)]

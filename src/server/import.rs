@@ -5,17 +5,25 @@
 //! size. Re-importing updates master fields and amounts; it never touches captured updates,
 //! nor the current mobile/email an agent has set.
 
-use std::{collections::HashMap, io::Read, time::Instant};
+use std::{
+    collections::HashMap,
+    io::Read,
+    path::{Path, PathBuf},
+    time::Instant,
+};
 
 use tokio::sync::mpsc;
 
 use super::{
+    AppState,
+    auth::AuthUser,
     db::{
         Db,
         import::{ImportRow, RowOutcome},
     },
     error::internal,
     phone,
+    time::now_ms,
 };
 use crate::{
     domain::{
@@ -44,7 +52,7 @@ pub async fn import_csv<R: Read + Send + 'static>(db: &Db, reader: R) -> Result<
         report.rejected += batch.rejected.len() as u64;
         let room = ImportReport::MAX_LISTED.saturating_sub(report.rejected_lines.len());
         report.rejected_lines.extend(batch.rejected.into_iter().take(room));
-        for outcome in db.apply_import_batch(&batch.rows, super::time::now_ms()).await? {
+        for outcome in db.apply_import_batch(&batch.rows, now_ms()).await? {
             match outcome {
                 RowOutcome::Inserted => report.inserted += 1,
                 RowOutcome::Updated => report.updated += 1,
@@ -54,6 +62,34 @@ pub async fn import_csv<R: Read + Send + 'static>(db: &Db, reader: R) -> Result<
     }
     parser.await.map_err(|e| internal("import parser task", e))??;
     report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// A fresh file under the data folder for `admin`'s upload to be written to before it is
+/// imported: spooling keeps memory bounded whatever the size of the upload.
+pub async fn spool_path(state: &AppState, admin: &AuthUser) -> Result<PathBuf, AppError> {
+    let spool_dir = state.config.storage.data_dir.join("imports");
+    tokio::fs::create_dir_all(&spool_dir).await.map_err(|e| internal("creating the import folder", e))?;
+    Ok(spool_dir.join(format!("upload-{}-{}.csv", admin.id, now_ms())))
+}
+
+/// Imports the upload `name` that was spooled to `spool`, removes the spool file once it has
+/// been read, and records the import in the audit log as `admin`'s.
+pub async fn import_upload(
+    state: &AppState,
+    admin: &AuthUser,
+    name: &str,
+    spool: &Path,
+) -> Result<ImportReport, AppError> {
+    let file = std::fs::File::open(spool).map_err(|e| internal("opening the spool file", e))?;
+    let report = import_csv(&state.db, std::io::BufReader::with_capacity(1 << 16, file)).await;
+    let _ = tokio::fs::remove_file(spool).await;
+    let report = report?;
+    state
+        .db
+        .audit(Some(admin.id), "customers.import", &format!("{name}: {}", report.summary()), now_ms())
+        .await?;
+    tracing::info!(admin = admin.id, file = %name, summary = %report.summary(), "customers imported");
     Ok(report)
 }
 

@@ -21,6 +21,7 @@ use super::{
     AppState,
     auth::AuthUser,
     config::{MailSettings, SmtpTls},
+    customers,
     db::{
         Db,
         contact_updates::{ContactRow, PolicyRow},
@@ -78,8 +79,7 @@ struct Payable {
 }
 
 async fn payable(state: &AppState, contact_id: i64, policy_number: &str) -> Result<Payable, AppError> {
-    let contact =
-        state.db.contact(contact_id).await?.ok_or_else(|| AppError::NotFound("No such customer.".into()))?;
+    let contact = customers::contact(state, contact_id).await?;
     let wanted = policy_number.trim().to_uppercase();
     let policy: PolicyRow =
         state.db.policies_of(contact.id).await?.into_iter().find(|p| p.policy_number == wanted).ok_or_else(

@@ -10,33 +10,7 @@ use crate::domain::money::Money;
 /// CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF), called CRC-16/IBM-3740 in the catalogue.
 const CRC: crc::Crc<u16> = crc::Crc::<u16>::new(&crc::CRC_16_IBM_3740);
 
-const MAX_NAME: usize = 25;
-const MAX_CITY: usize = 15;
 const MAX_BILL_NUMBER: usize = 25;
-
-/// Checks the configured merchant data once, at start-up: (key, message) of the first fault.
-pub fn check_settings(qr: &QrSettings) -> Result<(), (&'static str, String)> {
-    let text = |key: &'static str, value: &str, max: usize| {
-        let printable = value.chars().all(|c| c.is_ascii() && !c.is_ascii_control());
-        if printable && (1..=max).contains(&value.len()) {
-            Ok(())
-        } else {
-            Err((key, format!("1 to {max} printable ASCII characters")))
-        }
-    };
-    if !(26..=51).contains(&qr.merchant_account_tag) {
-        return Err(("qr.merchant_account_tag", "must be between 26 and 51".into()));
-    }
-    text("qr.merchant_account_guid", &qr.merchant_account_guid, 32)?;
-    text("qr.merchant_id", &qr.merchant_id, 60)?;
-    if qr.merchant_category_code.len() != 4 || !qr.merchant_category_code.bytes().all(|b| b.is_ascii_digit())
-    {
-        return Err(("qr.merchant_category_code", "four digits (6300 for insurance)".into()));
-    }
-    text("qr.merchant_name", &qr.merchant_name, MAX_NAME)?;
-    text("qr.merchant_city", &qr.merchant_city, MAX_CITY)?;
-    Ok(())
-}
 
 fn push(out: &mut String, id: &str, value: &str) {
     debug_assert!(value.len() <= 99, "EMV data objects hold at most 99 characters");
@@ -46,7 +20,8 @@ fn push(out: &mut String, id: &str, value: &str) {
 }
 
 /// The payload for paying `amount` on `policy_number` (the bill number the payer's bank app
-/// sends back, so the payment lands on the right policy).
+/// sends back, so the payment lands on the right policy). The merchant data fits the EMV limits
+/// because [`QrSettings::check`] refused anything else at start-up.
 pub fn payload(qr: &QrSettings, amount: Money, policy_number: &str) -> String {
     let mut account = String::new();
     push(&mut account, "00", &qr.merchant_account_guid);
@@ -156,12 +131,5 @@ mod tests {
         let grids = image.detect_grids();
         assert_eq!(grids.len(), 1);
         assert_eq!(grids[0].decode().unwrap().1, p);
-    }
-
-    #[test]
-    fn bad_merchant_data_is_named() {
-        let qr = QrSettings { merchant_city: "A city name far too long".into(), ..QrSettings::default() };
-        assert_eq!(check_settings(&qr).unwrap_err().0, "qr.merchant_city");
-        assert!(check_settings(&QrSettings::default()).is_ok());
     }
 }

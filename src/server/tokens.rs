@@ -20,5 +20,5 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<super::auth
     let Some(row) = state.db.find_api_token(&token_hash(token)).await? else {
         return Ok(None);
     };
-    Ok(row.active.then(|| row.into_auth_user()))
+    Ok(row.active.then(|| row.into()))
 }

@@ -65,6 +65,21 @@ async fn a_signed_in_user_gets_the_app_frame() {
 }
 
 #[tokio::test]
+async fn every_signed_in_page_carries_the_frame_itself_not_a_placeholder() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in(ADMIN).await;
+
+    for path in ["/", "/customers", "/customers?q=kevin", "/admin/users", "/admin/import", "/admin/outbox"] {
+        let html = admin.get(app.url(path)).send().await.unwrap().text().await.unwrap();
+
+        let frame = html.find("data-testid=\"user-name\"").unwrap_or_else(|| panic!("{path}: no frame"));
+        assert!(html.contains("id=\"customer-search\""), "{path}: the search box is in the header");
+        assert!(!html[..frame].contains("Loading…"), "{path}: a placeholder came before the frame");
+        assert!(!html.contains(">Loading…<"), "{path}: the frame's fallback was rendered");
+    }
+}
+
+#[tokio::test]
 async fn signed_in_users_are_sent_past_the_login_page() {
     let app = TestApp::spawn().await;
     let agent = app.signed_in(AGENT).await;

@@ -90,9 +90,7 @@ impl Config {
         if self.mail.max_attempts == 0 {
             return invalid("mail.max_attempts", "must be at least 1");
         }
-        if let Err(message) = crate::server::qr::check_settings(&self.qr) {
-            return Err(ConfigError::Invalid { key: message.0, message: message.1 });
-        }
+        self.qr.check()?;
         if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
             return invalid("log.level", "not a valid filter (try info or debug)");
         }

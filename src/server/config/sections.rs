@@ -4,6 +4,8 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use serde::Deserialize;
 
+use super::ConfigError;
+
 /// How the session cookie's `Secure` flag is decided.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -231,5 +233,51 @@ impl Default for QrSettings {
             merchant_name: "Demo Life Insurance".into(),
             merchant_city: "Port Louis".into(),
         }
+    }
+}
+
+impl QrSettings {
+    /// EMVCo limits of the merchant name and city data objects.
+    const MAX_NAME: usize = 25;
+    const MAX_CITY: usize = 15;
+
+    /// Checks the merchant data once, at start-up, against what an EMV payload can carry, so
+    /// building a payload later cannot fail. Here rather than in `qr` so that the settings do
+    /// not depend on the code that uses them.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        let invalid = |key, message: String| ConfigError::Invalid { key, message };
+        let text = |key: &'static str, value: &str, max: usize| {
+            let printable = value.chars().all(|c| c.is_ascii() && !c.is_ascii_control());
+            if printable && (1..=max).contains(&value.len()) {
+                Ok(())
+            } else {
+                Err(invalid(key, format!("1 to {max} printable ASCII characters")))
+            }
+        };
+        if !(26..=51).contains(&self.merchant_account_tag) {
+            return Err(invalid("qr.merchant_account_tag", "must be between 26 and 51".into()));
+        }
+        text("qr.merchant_account_guid", &self.merchant_account_guid, 32)?;
+        text("qr.merchant_id", &self.merchant_id, 60)?;
+        let code = &self.merchant_category_code;
+        if code.len() != 4 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(invalid("qr.merchant_category_code", "four digits (6300 for insurance)".into()));
+        }
+        text("qr.merchant_name", &self.merchant_name, Self::MAX_NAME)?;
+        text("qr.merchant_city", &self.merchant_city, Self::MAX_CITY)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_merchant_data_is_named() {
+        let qr = QrSettings { merchant_city: "A city name far too long".into(), ..QrSettings::default() };
+        let err = qr.check().unwrap_err();
+        assert!(matches!(err, ConfigError::Invalid { key: "qr.merchant_city", .. }), "{err}");
+        assert!(QrSettings::default().check().is_ok());
     }
 }

@@ -70,6 +70,9 @@ impl Db {
         let pool = SqlitePoolOptions::new()
             .max_connections(settings.max_connections)
             .min_connections(1)
+            // A connection to a local file does not go stale; the default ping before every
+            // acquire doubled the round trips to SQLite's worker threads of each page.
+            .test_before_acquire(false)
             .connect_with(options)
             .await?;
         Ok(Self { pool })

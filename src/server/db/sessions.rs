@@ -4,8 +4,10 @@
 use sqlx::FromRow;
 
 use super::Db;
+use crate::domain::user::Role;
 
-/// A session joined with its user, as the auth middleware needs it on every request.
+/// A session joined with its user, as the auth middleware needs it on every request. The auth
+/// layer turns it into the request's user; this module only stores and finds it.
 #[derive(Debug, Clone, FromRow)]
 pub struct SessionRow {
     pub user_id: i64,
@@ -18,10 +20,9 @@ pub struct SessionRow {
 }
 
 impl SessionRow {
-    /// Whom the request acts for (the role column admits only the two roles).
-    pub fn into_auth_user(self) -> crate::server::auth::AuthUser {
-        let role = crate::domain::user::Role::parse(&self.role).unwrap_or(crate::domain::user::Role::Agent);
-        crate::server::auth::AuthUser { id: self.user_id, username: self.username, name: self.name, role }
+    pub fn role(&self) -> Role {
+        // The CHECK constraint admits only these two values.
+        Role::parse(&self.role).unwrap_or(Role::Agent)
     }
 }
 

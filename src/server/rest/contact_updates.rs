@@ -12,7 +12,7 @@ use super::ApiUser;
 use crate::{
     domain::contact_update::ContactUpdateInput,
     error::{AppError, FieldError},
-    server::{AppState, contact_updates, time},
+    server::{AppState, contact_updates, customers, time},
 };
 
 /// The seed's request. `customer_name`, `old_*`, `agent_id` and `agent_name` may be sent by
@@ -61,11 +61,7 @@ pub async fn create(
     if customer_id.is_empty() {
         return Err(AppError::invalid("customer_id", "customer_id is required."));
     }
-    let contact = state
-        .db
-        .contact_by_customer_id(customer_id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("No customer has customer_id {customer_id}.")))?;
+    let contact = customers::by_customer_id(&state, customer_id).await?;
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -118,17 +114,12 @@ pub async fn latest(
     ApiUser(_caller): ApiUser,
     Path(customer_id): Path<String>,
 ) -> Result<Json<impl Serialize>, AppError> {
-    let contact = state
-        .db
-        .contact_by_customer_id(&customer_id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("No customer has customer_id {customer_id}.")))?;
-    let latest = state.db.latest_update_of(contact.id).await?;
+    let contact_updates::Latest { contact, update } = contact_updates::latest(&state, &customer_id).await?;
     Ok(Json(LatestResponse {
         customer_id,
         latest_mobile: contact.mobile,
         latest_email: contact.email,
-        updated_at: latest.as_ref().map(|u| time::rfc3339(u.captured_at)),
-        updated_by: latest.map(|u| u.agent_name),
+        updated_at: update.as_ref().map(|u| time::rfc3339(u.captured_at)),
+        updated_by: update.map(|u| u.agent_name),
     }))
 }
