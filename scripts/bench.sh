@@ -82,7 +82,7 @@ COOKIE= load "Login page, SSR, anonymous" 50 get.lua /login
 login_rps="$last_rps"
 load "Overview page, SSR, signed in" 50 get.lua /
 load "Customer page, SSR, signed in" 50 get.lua "/customers/$customer_id"
-ENCODING=br load "Customer page, signed in, brotli (as Chromium asks)" 50 get.lua "/customers/$customer_id"
+ENCODING="gzip, deflate, br, zstd" load "Customer page, signed in, compressed as Chromium asks" 50 get.lua "/customers/$customer_id"
 load "Customer search, $customers customers" 10 search.lua /api/customers/search
 load "Save update, POST /v1, durable, back-to-back" 200 save.lua /v1/customer_contact_updates
 load "Save update, 200 agents pausing ${BENCH_THINK_MS:-250} ms" 200 save_paced.lua /v1/customer_contact_updates
@@ -95,6 +95,16 @@ browser_rows=()
 while IFS='|' read -r name value; do
   browser_rows+=("$(printf '| %-60s | %12s |' "$name" "$value")")
 done < <(sed -n 's/^BENCH \(.*|.*\)$/\1/p' <<<"$browser_out")
+
+# ---- what fills the WASM ------------------------------------------------------------------
+# Profiled after wasm-bindgen (which drops its descriptor functions) and before wasm-opt (which
+# drops the names): the proportions hold for the shipped file.
+wb="$workdir/wasm"
+mkdir -p "$wb"
+wasm-bindgen --target web --no-typescript --out-dir "$wb" \
+  target/front/wasm32-unknown-unknown/wasm-release/contactdesk.wasm
+twiggy top -n 1000000 --format csv "$wb/contactdesk_bg.wasm" > "$wb/top.csv"
+wasm_rows="$(python3 "$BENCH_DIR/wasm_top.py" "$wb/top.csv" 6)"
 
 # ---- first load ---------------------------------------------------------------------------
 size_rows=()
@@ -121,6 +131,10 @@ printf '| %-52s | %14s | %9s | %9s |\n' "First load (bytes)" "raw" "gzip" "brotl
 echo "|------------------------------------------------------|----------------|-----------|-----------|"
 printf '%s\n' "${size_rows[@]}"
 printf '| %-52s | %14s | %9s | %9s |\n' "total" "$total_raw" "$total_gz" "$total_br"
+echo
+printf '| %-40s | %9s | %7s | %6s |\n' "WASM function code by crate (before wasm-opt)" "bytes" "share" "fns"
+echo "|------------------------------------------|-----------|---------|--------|"
+printf '%s\n' "$wasm_rows"
 echo
 echo "Contact updates stored by the save benchmark: $saved (each acknowledged after its durable commit)."
 echo "Targets: signed-in pages p99 < 10 ms and >= 50 % of the login page's throughput; first load <= 200 KB on the"

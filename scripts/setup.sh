@@ -78,6 +78,11 @@ setup_test() {
 
 setup_bench() {
   apt_install wrk brotli curl
+  # twiggy shows what fills the WASM (make bench prints the largest crates).
+  if ! command -v twiggy >/dev/null 2>&1; then
+    say "installing twiggy (crates.io, about 3 minutes, once)"
+    cargo install twiggy
+  fi
 }
 
 setup_build
