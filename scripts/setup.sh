@@ -70,8 +70,8 @@ setup_test() {
     python3 -m venv "$TOOLS/py"
     "$TOOLS/py/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
   fi
-  if ! [ -d end2end/node_modules/@playwright/test ]; then
-    say "installing Playwright (npm; the browser is Debian's chromium)"
+  if ! [ -d end2end/node_modules/@playwright/test ] || ! [ -d end2end/node_modules/@axe-core/playwright ]; then
+    say "installing Playwright and axe-core (npm; the browser is Debian's chromium)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
   fi
 }
