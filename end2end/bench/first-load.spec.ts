@@ -1,7 +1,7 @@
 import { test, expect, Browser, Page } from "@playwright/test";
+import { ADMIN } from "../tests/helpers";
 
 // Figures printed as `BENCH <name>|<value>` lines; scripts/bench.sh puts them in its table.
-const ADMIN = { username: "admin", password: "demo-admin-2026" };
 const CUSTOMER = process.env.BENCH_CUSTOMER_ID ?? "1";
 const RUNS = 10;
 

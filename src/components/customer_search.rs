@@ -11,7 +11,11 @@ use leptos_router::{
     hooks::{use_location, use_navigate, use_query_map},
 };
 
-use crate::{api::customers::search_customers, domain::url::encode_component};
+use super::shortcuts::on_key;
+use crate::{
+    api::customers::search_customers,
+    domain::url::{customer_url, customers_url},
+};
 
 const LIST_PATH: &str = "/customers";
 
@@ -27,7 +31,15 @@ fn focus_main() {
 }
 
 #[component]
-pub fn CustomerSearch(input_ref: NodeRef<leptos::html::Input>) -> impl IntoView {
+pub fn CustomerSearch() -> impl IntoView {
+    let input_ref = NodeRef::<leptos::html::Input>::new();
+    // `/` anywhere puts the agent in the search, as in most web apps.
+    on_key("/", move || {
+        if let Some(input) = input_ref.get_untracked() {
+            let _ = input.focus();
+            input.select();
+        }
+    });
     let location = use_location();
     let query = use_query_map();
     let navigate = use_navigate();
@@ -49,9 +61,8 @@ pub fn CustomerSearch(input_ref: NodeRef<leptos::html::Input>) -> impl IntoView 
     let show_list = {
         let navigate = navigate.clone();
         move |q: String| {
-            let url = format!("{LIST_PATH}?q={}", encode_component(&q));
             let replace = on_list();
-            navigate(&url, NavigateOptions { replace, scroll: false, ..Default::default() });
+            navigate(&customers_url(&q, 1), NavigateOptions { replace, scroll: false, ..Default::default() });
         }
     };
     let on_input = {
@@ -72,7 +83,7 @@ pub fn CustomerSearch(input_ref: NodeRef<leptos::html::Input>) -> impl IntoView 
         leptos::task::spawn_local(async move {
             match search_customers(q.clone(), 1).await.ok().and_then(|page| page.hits.into_iter().next()) {
                 Some(hit) => {
-                    navigate(&format!("{LIST_PATH}/{}", hit.contact_id), NavigateOptions::default());
+                    navigate(&customer_url(hit.contact_id), NavigateOptions::default());
                     // The agent is on the customer now: page keys (`u`) work at once.
                     focus_main();
                 }

@@ -10,7 +10,7 @@
 use leptos::{either::Either, prelude::*};
 use leptos_router::components::{A, Outlet, Redirect};
 
-use super::{customer_search::CustomerSearch, shortcuts::on_key};
+use super::customer_search::CustomerSearch;
 use crate::{
     api::auth::{Logout, current_user},
     domain::user::Me,
@@ -58,14 +58,6 @@ fn FetchedFrame() -> impl IntoView {
 fn Frame(me: Me) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let is_admin = me.is_admin();
-    let search_ref = NodeRef::<leptos::html::Input>::new();
-    // `/` anywhere puts the agent in the customer search, as in most web apps.
-    on_key("/", move || {
-        if let Some(input) = search_ref.get_untracked() {
-            let _ = input.focus();
-            input.select();
-        }
-    });
     view! {
         <div class="app">
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -76,7 +68,7 @@ fn Frame(me: Me) -> impl IntoView {
                         "Demo data"
                     </span>
                 })}
-                <CustomerSearch input_ref=search_ref/>
+                <CustomerSearch/>
                 <div class="topbar-user">
                     <span class="user-name" data-testid="user-name">{me.name.clone()}</span>
                     <span class="role-badge">{me.role.label()}</span>

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 /// Whether a key press would be text where focus is now (an input, a text area, a select, an
 /// editable element): a shortcut must never steal a character an agent is typing.
-pub fn focus_in_text_field() -> bool {
+fn focus_in_text_field() -> bool {
     document().active_element().is_some_and(|el| {
         matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
             || el.get_attribute("contenteditable").is_some_and(|v| v != "false")

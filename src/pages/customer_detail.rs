@@ -61,11 +61,12 @@ fn CustomerCard(detail: RwSignal<CustomerDetail>) -> impl IntoView {
         return_focus();
     };
     let policies = move || detail.with(|d| d.policies.clone());
-    // One key from the customer to the correction: `u` opens Update Contact.
-    on_key("u", move || {
+    let open_update = move || {
         saved.set(false);
         open.set(true);
-    });
+    };
+    // One key from the customer to the correction: `u` opens Update Contact.
+    on_key("u", open_update);
     view! {
         <Title text=move || detail.with(|d| d.name.clone())/>
         {move || saved.get().then(|| view! {
@@ -107,7 +108,7 @@ fn CustomerCard(detail: RwSignal<CustomerDetail>) -> impl IntoView {
             <div class="card-actions">
                 <button type="button" class="btn primary" node_ref=button_ref aria-haspopup="dialog"
                     aria-keyshortcuts="u" title="Update Contact (U)"
-                    on:click=move |_| { saved.set(false); open.set(true); }>
+                    on:click=move |_| open_update()>
                     "📝 Update Contact" <kbd class="shortcut" aria-hidden="true">"U"</kbd>
                 </button>
                 <button type="button" class="btn" node_ref=qr_button_ref aria-haspopup="dialog"

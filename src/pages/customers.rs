@@ -12,11 +12,15 @@ use crate::{
         error_view::errors_fallback,
         pager::{Pager, use_page},
     },
-    domain::{customer::SearchPage, phone::display as phone_display, url::encode_component},
+    domain::{
+        customer::SearchPage,
+        phone::display as phone_display,
+        url::{customer_url, customers_url},
+    },
 };
 
-/// Customers: the matches of the header's search box (`?q=`), newest query first in the URL
-/// so Back and bookmarks work. The box itself is in the frame, reachable with `/` from every
+/// Customers: the matches of the header's search box (`?q=`); the query lives in the URL, so
+/// Back and bookmarks work. The box itself is in the frame, reachable with `/` from every
 /// page.
 #[component]
 pub fn CustomersPage() -> impl IntoView {
@@ -26,12 +30,10 @@ pub fn CustomersPage() -> impl IntoView {
     let page = use_page();
     let results = Resource::new(move || (q(), page()), |(q, page)| search_customers(q, page));
     let go = move |q: String, page: i64| {
-        let url = if page > 1 {
-            format!("/customers?q={}&page={page}", encode_component(&q))
-        } else {
-            format!("/customers?q={}", encode_component(&q))
-        };
-        navigate(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
+        navigate(
+            &customers_url(&q, page),
+            NavigateOptions { replace: true, scroll: false, ..Default::default() },
+        );
     };
 
     view! {
@@ -88,7 +90,7 @@ fn Results(page: SearchPage, go: impl Fn(String, i64) + Clone + Send + Sync + 's
                 <tbody>
                     {page.hits.into_iter().map(|h| view! {
                         <tr>
-                            <td><A href=format!("/customers/{}", h.contact_id)>{h.name}</A></td>
+                            <td><A href=customer_url(h.contact_id)>{h.name}</A></td>
                             <td>{h.policy_numbers.join(", ")}</td>
                             <td>{h.mobile.as_deref().map(phone_display).unwrap_or_else(|| "—".into())}</td>
                             <td class="wrap">{h.email.unwrap_or_else(|| "—".into())}</td>
