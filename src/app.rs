@@ -8,9 +8,9 @@ use leptos_router::{
 };
 
 use crate::{
-    components::layout::AppLayout,
+    components::{admin_only::AdminOnly, layout::AppLayout},
     pages::{
-        admin_import::AdminImportPage, admin_outbox::AdminOutboxPage, admin_users::AdminUsersPage,
+        admin_contact_updates::AdminContactUpdatesPage, admin_import::AdminImportPage, admin_outbox::AdminOutboxPage, admin_users::AdminUsersPage,
         customer_detail::CustomerDetailPage, customers::CustomersPage, home::HomePage, login::LoginPage,
         not_found::NotFound,
     },
@@ -75,9 +75,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage/>
                     <Route path=path!("/customers") view=CustomersPage/>
                     <Route path=path!("/customers/:id") view=CustomerDetailPage/>
-                    <Route path=path!("/admin/users") view=AdminUsersPage/>
-                    <Route path=path!("/admin/import") view=AdminImportPage/>
-                    <Route path=path!("/admin/outbox") view=AdminOutboxPage/>
+                    <ParentRoute path=path!("/admin") view=AdminOnly>
+                        <Route path=path!("/contact-updates") view=AdminContactUpdatesPage/>
+                        <Route path=path!("/users") view=AdminUsersPage/>
+                        <Route path=path!("/import") view=AdminImportPage/>
+                        <Route path=path!("/outbox") view=AdminOutboxPage/>
+                    </ParentRoute>
                 </ParentRoute>
             </Routes>
         </Router>

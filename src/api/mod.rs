@@ -10,6 +10,7 @@ pub mod customers;
 pub mod import;
 pub mod overview;
 pub mod payment_qr;
+pub mod report;
 pub mod users;
 
 /// Runs the body of the server function `action`: inside a `server_fn` span naming it (so its

@@ -58,6 +58,8 @@ fn FetchedFrame() -> impl IntoView {
 fn Frame(me: Me) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let is_admin = me.is_admin();
+    // The pages below read who is signed in from here (the admin door among them).
+    provide_context(me.clone());
     view! {
         <div class="app">
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -85,6 +87,7 @@ fn Frame(me: Me) -> impl IntoView {
                 {is_admin.then(|| view! {
                     <p class="nav-section" id="nav-admin">"Admin"</p>
                     <ul aria-labelledby="nav-admin">
+                        <li><A href="/admin/contact-updates">"Contact Updates"</A></li>
                         <li><A href="/admin/users">"Users"</A></li>
                         <li><A href="/admin/import">"Import"</A></li>
                         <li><A href="/admin/outbox">"Email outbox"</A></li>

@@ -1,5 +1,7 @@
 //! Reusable pieces of the screens.
 
+pub mod admin_only;
+pub mod confirm_dialog;
 pub mod customer_search;
 pub mod dialog;
 pub mod error_view;

@@ -47,7 +47,7 @@ fn HistoryEntry(u: ContactUpdateView) -> impl IntoView {
                 " · "
                 <span class="agent">{u.agent_name}</span>
                 " · "
-                <span class="pill muted">{u.status}</span>
+                <span class=format!("pill status-{}", u.status.as_str())>{u.status.label()}</span>
             </p>
             {change("Mobile", u.old_mobile, u.new_mobile)}
             {change("Email", u.old_email, u.new_email)}

@@ -51,6 +51,60 @@ impl UpdateReason {
     }
 }
 
+/// Where an update stands in the master-system sync. Moves once, from `Pending` to one of the
+/// others (the database's trigger enforces it too).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UpdateStatus {
+    Pending,
+    Synced,
+    Rejected,
+}
+
+impl UpdateStatus {
+    pub const ALL: [Self; 3] = [Self::Pending, Self::Synced, Self::Rejected];
+
+    /// What is stored, sent in the API and written in URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Synced => "synced",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "Pending",
+            Self::Synced => "Synced",
+            Self::Rejected => "Rejected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        Self::ALL
+            .into_iter()
+            .find(|st| st.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| format!("Unknown status '{s}': use pending, synced or rejected."))
+    }
+}
+
+impl std::fmt::Display for UpdateStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Read from the database's text column.
+impl TryFrom<String> for UpdateStatus {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
 /// Optional free text, at most 500 characters.
 pub const NOTES_MAX: usize = 500;
 
@@ -160,6 +214,16 @@ mod tests {
     }
 
     const REASON: &str = "Customer provided new contact";
+
+    #[test]
+    fn statuses_read_back_what_they_write() {
+        for status in UpdateStatus::ALL {
+            assert_eq!(UpdateStatus::parse(status.as_str()), Ok(status));
+            assert_eq!(UpdateStatus::try_from(status.to_string()), Ok(status));
+        }
+        assert_eq!(UpdateStatus::parse(" Synced "), Ok(UpdateStatus::Synced));
+        assert!(UpdateStatus::parse("done").unwrap_err().contains("pending, synced or rejected"));
+    }
 
     #[test]
     fn mobile_only_email_only_and_both() {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::money::Money;
+use super::{contact_update::UpdateStatus, money::Money};
 
 /// One line of the Customers search.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,7 +77,7 @@ pub struct ContactUpdateView {
     pub new_email: Option<String>,
     pub reason: String,
     pub notes: Option<String>,
-    pub status: String,
+    pub status: UpdateStatus,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

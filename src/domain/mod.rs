@@ -10,6 +10,7 @@ pub mod money;
 pub mod overview;
 pub mod payment_qr;
 pub mod phone;
+pub mod report;
 pub mod url;
 pub mod user;
 

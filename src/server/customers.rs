@@ -10,6 +10,7 @@ use super::{
 };
 use crate::{
     domain::{
+        contact_update::UpdateStatus,
         customer::{ContactUpdateView, CustomerDetail, PolicyView, SearchPage, UpdateMarker},
         money::Money,
         phone::display as phone_display,
@@ -100,8 +101,10 @@ pub async fn detail(state: &AppState, contact_id: i64) -> Result<CustomerDetail,
     let policies = state.db.policies_of(contact.id).await?;
     let history = state.db.updates_of(contact.id).await?;
     let now = time::now_ms();
-    let mobile_marker = history.iter().find(|u| u.new_mobile.is_some()).and_then(|u| marker(u, now));
-    let email_marker = history.iter().find(|u| u.new_email.is_some()).and_then(|u| marker(u, now));
+    // A rejected correction is not the customer's value any more: it marks nothing.
+    let effective = || history.iter().filter(|u| u.status != UpdateStatus::Rejected);
+    let mobile_marker = effective().find(|u| u.new_mobile.is_some()).and_then(|u| marker(u, now));
+    let email_marker = effective().find(|u| u.new_email.is_some()).and_then(|u| marker(u, now));
     let amount_due =
         policies.iter().filter(|p| p.payment_status != "paid").map(|p| p.amount_due_cents).sum::<i64>();
     Ok(CustomerDetail {

@@ -13,6 +13,7 @@ pub mod import;
 pub mod mail;
 pub mod phone;
 pub mod qr;
+pub mod report;
 pub mod rest;
 pub mod seed;
 pub mod startup;

@@ -34,6 +34,10 @@ pub async fn open_db(config: &Config) -> Result<Db, StartError> {
 
 /// Everything `serve` needs, ready to route.
 pub async fn build_state(config: Config) -> Result<AppState, StartError> {
+    // Validated with the configuration; the default zone stands in should it not parse here.
+    if let Ok(zone) = super::time::parse_zone(&config.business.time_zone) {
+        super::time::set_zone(zone);
+    }
     let db = open_db(&config).await?;
     if config.demo.seed {
         seed::seed_if_empty(&db).await.map_err(|e| StartError::Seed(e.to_string()))?;

@@ -1,41 +1,97 @@
-//! Clock and display of timestamps. The database stores milliseconds since the Unix epoch
-//! (`BIGINT`, the same on SQLite and PostgreSQL); people read Mauritius time (UTC+4, no DST).
+//! Clock, business days and display of timestamps.
+//!
+//! The database stores milliseconds since the Unix epoch (`BIGINT`, the same on SQLite and
+//! PostgreSQL). People read, and count days, in the business time zone of the configuration
+//! (`business.time_zone`, default `Indian/Mauritius`): "today", the report's date filters and
+//! the dashboard's days turn at midnight there. One process serves one business, so the zone is
+//! set once at start-up; jiff carries its own copy of the time-zone database, so a server
+//! without `/usr/share/zoneinfo` still knows every zone.
 
-use time::{OffsetDateTime, UtcOffset, macros::format_description};
+use std::sync::OnceLock;
 
-const MAURITIUS: UtcOffset = match UtcOffset::from_hms(4, 0, 0) {
-    Ok(offset) => offset,
-    Err(_) => panic!("+04:00 is a valid offset"),
-};
+use jiff::{Timestamp, Zoned, civil::Date, tz::TimeZone};
+
+use crate::domain::report::Day;
+
+pub const DEFAULT_TIME_ZONE: &str = "Indian/Mauritius";
+
+static ZONE: OnceLock<TimeZone> = OnceLock::new();
+
+/// Checks a zone name from the configuration.
+pub fn parse_zone(name: &str) -> Result<TimeZone, String> {
+    TimeZone::get(name).map_err(|e| format!("unknown time zone '{name}' (use an IANA name such as {DEFAULT_TIME_ZONE}): {e}"))
+}
+
+/// Sets the business time zone for this process; the first call wins (tests start several apps
+/// in one process, all with the default).
+pub fn set_zone(zone: TimeZone) {
+    if ZONE.set(zone.clone()).is_err() && ZONE.get() != Some(&zone) {
+        tracing::warn!("the business time zone is already set for this process; keeping the first one");
+    }
+}
+
+fn zone() -> &'static TimeZone {
+    ZONE.get_or_init(|| parse_zone(DEFAULT_TIME_ZONE).unwrap_or(TimeZone::UTC))
+}
 
 pub fn now_ms() -> i64 {
-    (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+    Timestamp::now().as_millisecond()
 }
 
-/// `22 Nov 2026, 14:30` in Mauritius time.
+fn zoned(ms: i64) -> Option<Zoned> {
+    Timestamp::from_millisecond(ms).ok().map(|t| t.to_zoned(zone().clone()))
+}
+
+/// `22 Nov 2026, 14:30` in the business time zone.
 pub fn display(ms: i64) -> String {
-    let format = format_description!("[day] [month repr:short] [year], [hour]:[minute]");
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .map(|t| t.to_offset(MAURITIUS))
-        .ok()
-        .and_then(|t| t.format(&format).ok())
-        .unwrap_or_else(|| "—".to_owned())
+    zoned(ms).map_or_else(|| "—".to_owned(), |z| z.strftime("%d %b %Y, %H:%M").to_string())
 }
 
-/// Calendar days between two instants, counted in Mauritius: 0 = the same day there.
+/// Calendar days between two instants, counted in the business time zone: 0 = the same day.
 pub fn local_days_between(earlier_ms: i64, later_ms: i64) -> i64 {
-    const DAY_MS: i64 = 86_400_000;
-    const OFFSET_MS: i64 = 4 * 3_600_000;
-    (later_ms + OFFSET_MS).div_euclid(DAY_MS) - (earlier_ms + OFFSET_MS).div_euclid(DAY_MS)
+    match (zoned(earlier_ms), zoned(later_ms)) {
+        (Some(a), Some(b)) => {
+            b.date().since(a.date()).map_or(0, |span| i64::from(span.get_days()))
+        }
+        _ => 0,
+    }
+}
+
+/// The business day an instant falls on.
+pub fn day_of(ms: i64) -> Day {
+    let date = zoned(ms).map_or_else(|| Date::constant(1970, 1, 1), |z| z.date());
+    Day { year: i32::from(date.year()), month: date.month() as u8, day: date.day() as u8 }
+}
+
+/// The first millisecond of `day` in the business time zone (its midnight, or the first moment
+/// after a gap).
+pub fn day_start_ms(day: Day) -> i64 {
+    let start = i16::try_from(day.year)
+        .ok()
+        .and_then(|y| Date::new(y, day.month as i8, day.day as i8).ok())
+        .and_then(|date| date.to_zoned(zone().clone()).ok());
+    start.map_or(0, |z| z.timestamp().as_millisecond())
+}
+
+/// The first millisecond after `day`: `to_date` is inclusive, so the range ends here.
+pub fn day_end_ms(day: Day) -> i64 {
+    let next = i16::try_from(day.year)
+        .ok()
+        .and_then(|y| Date::new(y, day.month as i8, day.day as i8).ok())
+        .and_then(|date| date.tomorrow().ok())
+        .and_then(|date| date.to_zoned(zone().clone()).ok());
+    next.map_or(i64::MAX, |z| z.timestamp().as_millisecond())
 }
 
 /// RFC 3339 in UTC (`2024-11-28T10:30:00.000Z`), for the HTTP API.
 pub fn rfc3339(ms: i64) -> String {
-    let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|t| t.format(&format).ok())
-        .unwrap_or_default()
+    Timestamp::from_millisecond(ms).map(|t| t.strftime("%Y-%m-%dT%H:%M:%S.%3fZ").to_string()).unwrap_or_default()
+}
+
+/// ISO 8601 in the business time zone with its offset (`2024-11-28T14:30:00+04:00`), for
+/// exports read by people and spreadsheets.
+pub fn local_iso(ms: i64) -> String {
+    zoned(ms).map(|z| z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -46,6 +102,7 @@ mod tests {
     fn displays_in_mauritius_time() {
         // 2024-11-28T10:30:00Z is 14:30 in Port Louis.
         assert_eq!(display(1_732_789_800_000), "28 Nov 2024, 14:30");
+        assert_eq!(local_iso(1_732_789_800_000), "2024-11-28T14:30:00+04:00");
     }
 
     #[test]
@@ -56,11 +113,27 @@ mod tests {
         assert_eq!(local_days_between(before_midnight, after_midnight), 1);
         assert_eq!(local_days_between(before_midnight - 60_000, before_midnight), 0);
         assert_eq!(local_days_between(before_midnight, before_midnight + 3 * 86_400_000), 3);
+        assert_eq!(day_of(before_midnight).to_string(), "2024-11-28");
+        assert_eq!(day_of(after_midnight).to_string(), "2024-11-29");
+    }
+
+    #[test]
+    fn a_business_day_is_its_local_midnight_to_midnight() {
+        let day = Day::parse("2024-11-28").unwrap();
+        // Midnight in Port Louis is 20:00 UTC the day before.
+        assert_eq!(rfc3339(day_start_ms(day)), "2024-11-27T20:00:00.000Z");
+        assert_eq!(rfc3339(day_end_ms(day)), "2024-11-28T20:00:00.000Z");
     }
 
     #[test]
     fn rfc3339_is_utc() {
         assert_eq!(rfc3339(1_732_789_800_000), "2024-11-28T10:30:00.000Z");
+    }
+
+    #[test]
+    fn zones_are_checked() {
+        assert!(parse_zone("Europe/Paris").is_ok());
+        assert!(parse_zone("Mars/Olympus").unwrap_err().contains("unknown time zone"));
     }
 
     #[test]

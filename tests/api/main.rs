@@ -7,5 +7,6 @@ mod helpers;
 mod import;
 mod pages;
 mod payment_qr;
+mod report;
 mod rest;
 mod users;

@@ -79,6 +79,7 @@ pub const ENV_OVERRIDES: &[(&str, &str, Setter)] = overrides![
     "CONTACTDESK_QR_MERCHANT_ID" => qr.merchant_id: text,
     "CONTACTDESK_QR_MERCHANT_NAME" => qr.merchant_name: text,
     "CONTACTDESK_QR_MERCHANT_CITY" => qr.merchant_city: text,
+    "CONTACTDESK_TIME_ZONE" => business.time_zone: text,
 ];
 
 #[cfg(test)]

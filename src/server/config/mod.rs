@@ -23,6 +23,7 @@ pub struct Config {
     pub demo: DemoSettings,
     pub mail: MailSettings,
     pub qr: QrSettings,
+    pub business: BusinessSettings,
 }
 
 /// Why the configuration could not be loaded; always names the file or key at fault.
@@ -91,6 +92,9 @@ impl Config {
             return invalid("mail.max_attempts", "must be at least 1");
         }
         self.qr.check()?;
+        if let Err(message) = crate::server::time::parse_zone(&self.business.time_zone) {
+            return invalid("business.time_zone", &message);
+        }
         if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
             return invalid("log.level", "not a valid filter (try info or debug)");
         }

@@ -134,6 +134,21 @@ pub struct DemoSettings {
     pub seed: bool,
 }
 
+/// How the business counts days.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BusinessSettings {
+    /// IANA time zone whose midnight turns the business day: the report's date filters, the
+    /// dashboard's days, "Updated today" and the times people read.
+    pub time_zone: String,
+}
+
+impl Default for BusinessSettings {
+    fn default() -> Self {
+        Self { time_zone: crate::server::time::DEFAULT_TIME_ZONE.to_owned() }
+    }
+}
+
 /// A setting that must never reach a log line: its Debug output is redacted.
 #[derive(Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(transparent)]

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use sqlx::{FromRow, QueryBuilder, Row, Sqlite, SqliteConnection, SqliteExecutor};
 
 use super::{Db, push_in_list};
+use crate::domain::contact_update::UpdateStatus;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ContactRow {
@@ -39,12 +40,19 @@ pub struct ContactUpdateRow {
     pub agent_id: i64,
     pub agent_name: String,
     pub captured_at: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: UpdateStatus,
+    pub synced_at: Option<i64>,
+    pub synced_by: Option<i64>,
+    pub rejected_at: Option<i64>,
+    pub rejected_by: Option<i64>,
+    pub reject_reason: Option<String>,
 }
 
 const CONTACT_COLUMNS: &str = "id, customer_id, name, status, mobile, email";
-const UPDATE_COLUMNS: &str = "id, contact_id, customer_id, policy_number, customer_name, old_mobile, new_mobile, \
-     old_email, new_email, update_reason, notes, agent_id, agent_name, captured_at, status";
+pub(super) const UPDATE_COLUMNS: &str = "id, contact_id, customer_id, policy_number, customer_name, old_mobile, \
+     new_mobile, old_email, new_email, update_reason, notes, agent_id, agent_name, captured_at, status, synced_at, \
+     synced_by, rejected_at, rejected_by, reject_reason";
 
 /// One update waiting in the group-commit queue, already validated against the rules.
 #[derive(Debug, Clone)]

@@ -12,6 +12,7 @@ pub mod import;
 pub mod login_failures;
 pub mod meta;
 pub mod outbox;
+pub mod report;
 pub mod search;
 pub mod sessions;
 pub mod users;

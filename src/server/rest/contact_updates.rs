@@ -54,9 +54,7 @@ pub async fn create(
     headers: HeaderMap,
     body: Result<Json<CreateRequest>, JsonRejection>,
 ) -> Result<Response, AppError> {
-    let Json(body) = body.map_err(|rejection| {
-        AppError::invalid("body", format!("The request body is not valid: {}", rejection.body_text()))
-    })?;
+    let body = super::json_body(body)?;
     let customer_id = body.customer_id.trim();
     if customer_id.is_empty() {
         return Err(AppError::invalid("customer_id", "customer_id is required."));
@@ -87,7 +85,7 @@ pub async fn create(
         id: u.id,
         customer_id: u.customer_id,
         policy_number: u.policy_number,
-        status: u.status,
+        status: u.status.as_str().to_owned(),
         captured_at: time::rfc3339(u.captured_at),
         agent_id: u.agent_id,
         agent_name: u.agent_name,

@@ -4,6 +4,7 @@
 //! `{"error": {"code", "message", "fields"}}` with a status that fits.
 
 mod contact_updates;
+mod report;
 
 use axum::{
     Router,
@@ -12,12 +13,18 @@ use axum::{
 };
 
 use super::{AppState, auth::AuthUser, auth::Authentication, tokens};
-use crate::error::AppError;
+use crate::{domain::user::Role, error::AppError};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/customer_contact_updates", axum::routing::post(contact_updates::create))
+        .route(
+            "/customer_contact_updates",
+            axum::routing::post(contact_updates::create).get(report::list),
+        )
         .route("/customer_contact_updates/latest/{customer_id}", axum::routing::get(contact_updates::latest))
+        .route("/customer_contact_updates/bulk-sync", axum::routing::post(report::bulk_sync))
+        .route("/customer_contact_updates/{id}/sync", axum::routing::patch(report::sync_one))
+        .route("/customer_contact_updates/{id}/reject", axum::routing::post(report::reject))
         .fallback(|_: Request| async { AppError::NotFound("No such API endpoint.".into()) })
 }
 
@@ -45,4 +52,28 @@ impl FromRequestParts<AppState> for ApiUser {
             .map(ApiUser)
             .ok_or(AppError::Unauthorized)
     }
+}
+
+/// The caller of an admin route: like [`ApiUser`], and an admin, otherwise 403.
+pub struct ApiAdmin(pub AuthUser);
+
+impl FromRequestParts<AppState> for ApiAdmin {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let ApiUser(user) = ApiUser::from_request_parts(parts, state).await?;
+        if user.role == Role::Admin {
+            Ok(ApiAdmin(user))
+        } else {
+            tracing::warn!(user_id = user.id, path = %parts.uri.path(), "agent refused an admin API route");
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// A JSON body, or 422 saying what is wrong with it.
+fn json_body<T>(body: Result<axum::Json<T>, axum::extract::rejection::JsonRejection>) -> Result<T, AppError> {
+    body.map(|axum::Json(b)| b).map_err(|rejection| {
+        AppError::invalid("body", format!("The request body is not valid: {}", rejection.body_text()))
+    })
 }

@@ -1,0 +1,438 @@
+use std::collections::BTreeSet;
+
+use leptos::{prelude::*, wasm_bindgen::JsCast};
+use leptos_meta::Title;
+use leptos_router::{
+    NavigateOptions,
+    components::A,
+    hooks::{use_location, use_navigate},
+};
+
+use crate::{
+    api::report::{load_report, reject_update, sync_matching, sync_updates},
+    components::{confirm_dialog::ConfirmDialog, error_view::errors_fallback, pager::Pager},
+    domain::{
+        contact_update::UpdateStatus,
+        page_count,
+        report::{Leads, PAGE_SIZES, REJECT_REASON_MAX, ReportFilter, ReportPage, ReportRow, report_url},
+        url::customer_url,
+    },
+    error::AppError,
+};
+
+/// Admin → Contact Updates: every correction agents captured, filtered (the filter lives in the
+/// URL, so a view can be bookmarked and Back works), paged on the server, and marked synced with
+/// the master system one, many or all matching at a time, or rejected with a reason.
+#[component]
+pub fn AdminContactUpdatesPage() -> impl IntoView {
+    let search = use_location().search;
+    // Bumped after every sync or rejection: the page reads the report again.
+    let version = RwSignal::new(0_u32);
+    let report = Resource::new(move || (search.get(), version.get()), |(query, _)| load_report(query));
+    view! {
+        <Title text="Contact Updates"/>
+        <h1>"Contact Updates"</h1>
+        <Transition fallback=|| view! { <p class="loading">"Loading contact updates…"</p> }>
+            <ErrorBoundary fallback=errors_fallback>
+                {move || Suspend::new(async move {
+                    report.await.map(|page| view! { <Report page version/> })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+/// The filter of the current URL (what the server also read).
+fn current_filter() -> ReportFilter {
+    let query = leptos_router::hooks::use_query_map().get_untracked();
+    ReportFilter::from_params(|k| query.get(k)).unwrap_or_default()
+}
+
+/// What the confirmation dialog is about.
+#[derive(Clone, Debug, PartialEq)]
+enum Pending {
+    Sync { ids: Vec<i64> },
+    SyncAll { total: i64 },
+    Reject { id: i64, customer: String },
+}
+
+#[component]
+fn Report(page: ReportPage, version: RwSignal<u32>) -> impl IntoView {
+    let filter = current_filter();
+    let size = page.paging.limit;
+    let current = page.paging.page_number();
+    let pages = page_count(page.total, size);
+    let total = page.total;
+    let as_of = page.as_of;
+    let page_ids: Vec<i64> = page.rows.iter().filter(|r| r.status == UpdateStatus::Pending).map(|r| r.id).collect();
+
+    let selected = RwSignal::new(BTreeSet::<i64>::new());
+    let all_matching = RwSignal::new(false);
+    let asking = RwSignal::new(None::<Pending>);
+    let busy = RwSignal::new(false);
+    let dialog_error = RwSignal::new(None::<String>);
+    let done = RwSignal::new(None::<String>);
+
+    let navigate = use_navigate();
+    let go = {
+        let filter = filter.clone();
+        move |to: i64| {
+            navigate(&report_url(&filter, to, size), NavigateOptions::default());
+        }
+    };
+
+    let page_all_selected = {
+        let ids = page_ids.clone();
+        move || !ids.is_empty() && selected.with(|s| ids.iter().all(|id| s.contains(id)))
+    };
+    let toggle_page = {
+        let ids = page_ids.clone();
+        move |on: bool| {
+            all_matching.set(false);
+            selected.update(|s| {
+                for id in &ids {
+                    if on {
+                        s.insert(*id);
+                    } else {
+                        s.remove(id);
+                    }
+                }
+            });
+        }
+    };
+    let count_label = move || {
+        if all_matching.get() {
+            format!("all {total} matching")
+        } else {
+            selected.with(|s| s.len()).to_string()
+        }
+    };
+    let ask_sync = move |_| {
+        dialog_error.set(None);
+        if all_matching.get_untracked() {
+            asking.set(Some(Pending::SyncAll { total }));
+        } else {
+            asking.set(Some(Pending::Sync { ids: selected.get_untracked().into_iter().collect() }));
+        }
+    };
+    let finish = move |result: Result<String, AppError>| {
+        busy.set(false);
+        match result {
+            Ok(message) => {
+                asking.set(None);
+                done.set(Some(message));
+                selected.set(BTreeSet::new());
+                all_matching.set(false);
+                version.update(|v| *v += 1);
+            }
+            Err(e) => dialog_error.set(Some(e.to_string())),
+        }
+    };
+    let confirm = move |data: web_sys::FormData| {
+        let Some(what) = asking.get_untracked() else { return };
+        busy.set(true);
+        let query = use_location().search.get_untracked();
+        leptos::task::spawn_local(async move {
+            let result = match what {
+                Pending::Sync { ids } => sync_updates(ids).await.map(|o| o.message()),
+                Pending::SyncAll { .. } => sync_matching(query, as_of).await.map(|o| o.message()),
+                Pending::Reject { id, .. } => {
+                    let reason = data.get("reason").as_string().unwrap_or_default();
+                    reject_update(id, reason).await.map(|()| format!("Update {id} rejected."))
+                }
+            };
+            finish(result);
+        });
+    };
+    let on_reject = Callback::new(move |(id, customer): (i64, String)| {
+        dialog_error.set(None);
+        asking.set(Some(Pending::Reject { id, customer }));
+    });
+    let on_sync_one = Callback::new(move |id: i64| {
+        dialog_error.set(None);
+        asking.set(Some(Pending::Sync { ids: vec![id] }));
+    });
+
+    view! {
+        <FilterForm filter=filter.clone() agents=page.agents.clone() size/>
+        {move || done.get().map(|m| view! { <p class="alert success" role="status">{m}</p> })}
+        <div class="report-bar">
+            <p class="muted" role="status" data-testid="report-total">
+                {format!("{total} update{} match{}", if total == 1 { "" } else { "s" }, if total == 1 { "es" } else { "" })}
+            </p>
+            <button type="button" class="btn primary" data-testid="sync-selected"
+                disabled=move || !all_matching.get() && selected.with(|s| s.is_empty())
+                on:click=ask_sync>
+                {move || format!("Mark as synced ({})", count_label())}
+            </button>
+        </div>
+        {
+            let page_all_selected = page_all_selected.clone();
+            move || (page_all_selected() && total > page_ids.len() as i64).then(|| {
+                view! {
+                    <p class="alert info select-all">
+                        {move || if all_matching.get() {
+                            view! {
+                                <span>{format!("All {total} updates matching this filter are selected. ")}</span>
+                                <button type="button" class="btn link" on:click=move |_| all_matching.set(false)>
+                                    "Select only this page"
+                                </button>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <span>{format!("The pending updates on this page are selected. ")}</span>
+                                <button type="button" class="btn link" data-testid="select-all-matching"
+                                    on:click=move |_| all_matching.set(true)>
+                                    {format!("Select all {total} matching this filter")}
+                                </button>
+                            }.into_any()
+                        }}
+                    </p>
+                }
+            })
+        }
+        <ReportTable rows=page.rows selected all_matching page_all_selected=Signal::derive(page_all_selected)
+            toggle_page=Callback::new(toggle_page) on_reject on_sync_one/>
+        <Pager label="Report pages" current pages go=go/>
+        {move || asking.get().map(|what| {
+            let (title, label, body) = match &what {
+                Pending::Sync { ids } => (
+                    format!("Mark {} update{} as synced?", ids.len(), if ids.len() == 1 { "" } else { "s" }),
+                    "Mark as synced",
+                    view! {
+                        <p>{format!(
+                            "{} update{} will be marked as synced with the master system, by you, now. \
+                             Updates already synced or rejected are left as they are.",
+                            ids.len(), if ids.len() == 1 { "" } else { "s" })}</p>
+                    }.into_any(),
+                ),
+                Pending::SyncAll { total } => (
+                    format!("Mark all {total} matching updates as synced?"),
+                    "Mark all as synced",
+                    view! {
+                        <p>{format!(
+                            "Every pending update of the {total} matching this filter will be marked as synced. \
+                             Updates captured after this page was loaded are not included."
+                        )}</p>
+                    }.into_any(),
+                ),
+                Pending::Reject { id, customer } => (
+                    format!("Reject the update of {customer}?"),
+                    "Reject update",
+                    view! {
+                        <p>{format!(
+                            "Update {id} will no longer be the customer's contact details: the previous values apply again."
+                        )}</p>
+                        <div class="field">
+                            <label for="reject-reason">"Reason for rejecting (required)"</label>
+                            <textarea id="reject-reason" name="reason" rows="3" required
+                                maxlength=REJECT_REASON_MAX.to_string()></textarea>
+                        </div>
+                    }.into_any(),
+                ),
+            };
+            view! {
+                <ConfirmDialog id="report-confirm" title confirm_label=label busy error=dialog_error
+                    on_confirm=confirm on_close=move |()| asking.set(None)>
+                    {body}
+                </ConfirmDialog>
+            }
+        })}
+    }
+}
+
+#[component]
+fn FilterForm(filter: ReportFilter, agents: Vec<(i64, String)>, size: i64) -> impl IntoView {
+    let navigate = use_navigate();
+    let error = RwSignal::new(None::<String>);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) else {
+            return;
+        };
+        let Ok(data) = web_sys::FormData::new_with_form(&form) else { return };
+        let get = |k: &str| data.get(k).as_string();
+        match ReportFilter::from_params(get) {
+            Ok(f) => {
+                error.set(None);
+                let size = get("size").and_then(|s| s.parse().ok()).unwrap_or(size);
+                navigate(&report_url(&f, 1, size), NavigateOptions::default());
+            }
+            Err(e) => error.set(Some(e.to_string())),
+        }
+    };
+    let status = filter.status;
+    let leads = filter.leads;
+    let agent = filter.agent_id;
+    view! {
+        <form class="card filter-form" role="search" aria-label="Filter contact updates"
+            method="get" action="/admin/contact-updates" on:submit=on_submit>
+            <div class="field">
+                <label for="f-status">"Status"</label>
+                <select id="f-status" name="status">
+                    <option value="" selected=status.is_none()>"All"</option>
+                    {UpdateStatus::ALL.into_iter().map(|s| view! {
+                        <option value=s.as_str() selected=status == Some(s)>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-agent">"Agent"</label>
+                <select id="f-agent" name="agent_id">
+                    <option value="" selected=agent.is_none()>"All agents"</option>
+                    {agents.into_iter().map(|(id, name)| view! {
+                        <option value=id.to_string() selected=agent == Some(id)>{name}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-from">"From"</label>
+                <input id="f-from" name="from_date" type="date"
+                    value=filter.from_date.map(|d| d.to_string()).unwrap_or_default()/>
+            </div>
+            <div class="field">
+                <label for="f-to">"To (inclusive)"</label>
+                <input id="f-to" name="to_date" type="date"
+                    value=filter.to_date.map(|d| d.to_string()).unwrap_or_default()/>
+            </div>
+            <div class="field grow">
+                <label for="f-q">"Policy number or customer name"</label>
+                <input id="f-q" name="q" type="search" value=filter.q.clone() maxlength="100"/>
+            </div>
+            <div class="field">
+                <label for="f-leads">"New leads"</label>
+                <select id="f-leads" name="leads">
+                    <option value="" selected=leads.is_none()>"Included"</option>
+                    <option value=Leads::Exclude.as_str() selected=leads == Some(Leads::Exclude)>"Master customers only"</option>
+                    <option value=Leads::Only.as_str() selected=leads == Some(Leads::Only)>"New leads only"</option>
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-size">"Rows per page"</label>
+                <select id="f-size" name="size">
+                    {PAGE_SIZES.into_iter().map(|n| view! {
+                        <option value=n.to_string() selected=n == size>{n.to_string()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="filter-actions">
+                <button type="submit" class="btn primary">"Apply filters"</button>
+                <A href="/admin/contact-updates">"Clear"</A>
+            </div>
+            {move || error.get().map(|e| view! { <p class="alert error" role="alert">{e}</p> })}
+        </form>
+    }
+}
+
+#[component]
+fn ReportTable(
+    rows: Vec<ReportRow>,
+    selected: RwSignal<BTreeSet<i64>>,
+    all_matching: RwSignal<bool>,
+    page_all_selected: Signal<bool>,
+    toggle_page: Callback<bool>,
+    on_reject: Callback<(i64, String)>,
+    on_sync_one: Callback<i64>,
+) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="muted">"No contact update matches this filter."</p> }.into_any();
+    }
+    view! {
+        <div class="table-wrap card">
+            <table class="table report">
+                <caption class="visually-hidden">"Contact updates, newest first"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">
+                            <input type="checkbox" id="select-page" aria-label="Select the pending updates on this page"
+                                prop:checked=move || page_all_selected.get()
+                                on:change=move |ev| toggle_page.run(event_target_checked(&ev))/>
+                        </th>
+                        <th scope="col">"Policy / customer"</th>
+                        <th scope="col">"Mobile"</th>
+                        <th scope="col">"Email"</th>
+                        <th scope="col">"Reason"</th>
+                        <th scope="col">"Agent / captured"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Actions"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.into_iter().map(|r| view! {
+                        <Row r selected all_matching on_reject on_sync_one/>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn Row(
+    r: ReportRow,
+    selected: RwSignal<BTreeSet<i64>>,
+    all_matching: RwSignal<bool>,
+    on_reject: Callback<(i64, String)>,
+    on_sync_one: Callback<i64>,
+) -> impl IntoView {
+    let id = r.id;
+    let pending = r.status == UpdateStatus::Pending;
+    let change = |old: Option<String>, new: Option<String>| match new {
+        Some(new) => view! {
+            <span class="old">{old.unwrap_or_else(|| "—".into())}</span>
+            " → "
+            <strong class="new">{new}</strong>
+        }
+        .into_any(),
+        None => view! { <span class="muted">"unchanged"</span> }.into_any(),
+    };
+    let customer = r.customer_name.clone();
+    let select_label = format!("Select the update of {}", r.customer_name);
+    view! {
+        <tr data-update-id=id data-status=r.status.as_str()>
+            <td>
+                {pending.then(|| view! {
+                    <input type="checkbox" aria-label=select_label
+                        prop:checked=move || all_matching.get() || selected.with(|s| s.contains(&id))
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            all_matching.set(false);
+                            selected.update(|s| { if on { s.insert(id); } else { s.remove(&id); } });
+                        }/>
+                })}
+            </td>
+            <td>
+                <span class="policy">{r.policy_number.clone().unwrap_or_else(|| "—".into())}</span>
+                <br/>
+                <A href=customer_url(r.contact_id)>{r.customer_name.clone()}</A>
+                {r.customer_id.is_none().then(|| view! { <span class="pill lead">"New lead"</span> })}
+            </td>
+            <td>{change(r.old_mobile, r.new_mobile)}</td>
+            <td class="wrap">{change(r.old_email, r.new_email)}</td>
+            <td>
+                {r.reason}
+                {r.notes.map(|n| view! { <br/><span class="muted notes">{n}</span> })}
+            </td>
+            <td>{r.agent_name}<br/><time class="muted">{r.captured_at}</time></td>
+            <td>
+                <span class=format!("pill status-{}", r.status.as_str())>{r.status.label()}</span>
+                {r.decided_at.map(|at| view! {
+                    <br/><span class="muted">{format!("{at} by {}", r.decided_by.unwrap_or_default())}</span>
+                })}
+                {r.reject_reason.map(|why| view! { <br/><span class="muted">{format!("Why: {why}")}</span> })}
+            </td>
+            <td class="actions">
+                {pending.then(|| view! {
+                    <button type="button" class="btn small" on:click=move |_| on_sync_one.run(id)>
+                        "Sync" <span class="visually-hidden">{format!(" update {id}")}</span>
+                    </button>
+                    <button type="button" class="btn small danger"
+                        on:click=move |_| on_reject.run((id, customer.clone()))>
+                        "Reject" <span class="visually-hidden">{format!(" update {id}")}</span>
+                    </button>
+                })}
+            </td>
+        </tr>
+    }
+}
