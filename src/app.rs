@@ -10,9 +10,9 @@ use leptos_router::{
 use crate::{
     components::{admin_only::AdminOnly, layout::AppLayout},
     pages::{
-        admin_contact_updates::AdminContactUpdatesPage, admin_import::AdminImportPage, admin_outbox::AdminOutboxPage, admin_users::AdminUsersPage,
-        customer_detail::CustomerDetailPage, customers::CustomersPage, home::HomePage, login::LoginPage,
-        not_found::NotFound,
+        admin_activity::AdminActivityPage, admin_contact_updates::AdminContactUpdatesPage, admin_import::AdminImportPage,
+        admin_outbox::AdminOutboxPage, admin_users::AdminUsersPage, customer_detail::CustomerDetailPage,
+        customers::CustomersPage, home::HomePage, login::LoginPage, not_found::NotFound,
     },
 };
 
@@ -77,6 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/customers/:id") view=CustomerDetailPage/>
                     <ParentRoute path=path!("/admin") view=AdminOnly>
                         <Route path=path!("/contact-updates") view=AdminContactUpdatesPage/>
+                        <Route path=path!("/activity") view=AdminActivityPage/>
                         <Route path=path!("/users") view=AdminUsersPage/>
                         <Route path=path!("/import") view=AdminImportPage/>
                         <Route path=path!("/outbox") view=AdminOutboxPage/>

@@ -5,6 +5,7 @@
 //! Every body has one shape, `super::run("name", async { … }).await`, so each call gets the
 //! same span and the same error status without a copy of that wrapping per function.
 
+pub mod activity;
 pub mod auth;
 pub mod customers;
 pub mod import;

@@ -2,7 +2,10 @@
 
 use leptos::prelude::*;
 
-use crate::{domain::overview::Overview, error::AppError};
+use crate::{
+    domain::{dashboard::Dashboard, overview::Overview},
+    error::AppError,
+};
 
 #[server(endpoint = "overview")]
 pub async fn get_overview() -> Result<Overview, AppError> {
@@ -15,6 +18,18 @@ pub async fn get_overview() -> Result<Overview, AppError> {
         let user = auth::require_user().await?;
         let state = expect_context::<AppState>();
         state.overview(user.role == Role::Admin).await
+    })
+    .await
+}
+
+/// The admin dashboard below the figures.
+#[server(endpoint = "admin/dashboard")]
+pub async fn get_dashboard() -> Result<Dashboard, AppError> {
+    use crate::server::{AppState, auth, dashboard};
+
+    super::run("get_dashboard", async {
+        let admin = auth::require_admin().await?;
+        dashboard::dashboard(&expect_context::<AppState>(), &admin).await
     })
     .await
 }

@@ -4,17 +4,50 @@
 use leptos::prelude::*;
 
 use crate::{
-    domain::report::{ReportPage, SyncOutcome},
+    domain::report::{ExportFormat, ExportSummary, ReportPage, SyncOutcome},
     error::AppError,
 };
 
 #[server(endpoint = "admin/contact-updates/list")]
 pub async fn load_report(query: String) -> Result<ReportPage, AppError> {
-    use crate::server::{AppState, auth, report};
+    use crate::server::{AppState, auth, export, report};
 
     super::run("load_report", async {
         let admin = auth::require_admin().await?;
-        report::page(&expect_context::<AppState>(), &admin, &query).await
+        let state = expect_context::<AppState>();
+        let mut page = report::page(&state, &admin, &query).await?;
+        page.exports = export::recent(&state, &admin, 5).await?;
+        Ok(page)
+    })
+    .await
+}
+
+/// Records and writes an export of the filter of `query`; the page then downloads it from
+/// [`ExportSummary::download_url`].
+#[server(endpoint = "admin/contact-updates/export")]
+pub async fn create_export(query: String, format: ExportFormat) -> Result<ExportSummary, AppError> {
+    use crate::{
+        domain::report::ReportFilter,
+        server::{AppState, auth, export, report},
+    };
+
+    super::run("create_export", async {
+        let admin = auth::require_admin().await?;
+        let params = report::params_of(&query);
+        let filter = ReportFilter::from_params(|k| params.get(k).cloned())?;
+        export::create(&expect_context::<AppState>(), &admin, &filter, format).await
+    })
+    .await
+}
+
+/// Marks synced exactly the updates an export contained (those still pending).
+#[server(endpoint = "admin/contact-updates/sync-export")]
+pub async fn sync_export(id: i64) -> Result<SyncOutcome, AppError> {
+    use crate::server::{AppState, auth, export};
+
+    super::run("sync_export", async {
+        let admin = auth::require_admin().await?;
+        export::sync(&expect_context::<AppState>(), &admin, id).await
     })
     .await
 }

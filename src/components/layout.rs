@@ -91,6 +91,7 @@ fn Frame(me: Me) -> impl IntoView {
                         <li><A href="/admin/users">"Users"</A></li>
                         <li><A href="/admin/import">"Import"</A></li>
                         <li><A href="/admin/outbox">"Email outbox"</A></li>
+                        <li><A href="/admin/activity">"Activity"</A></li>
                     </ul>
                 })}
             </nav>

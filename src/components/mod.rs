@@ -11,3 +11,4 @@ pub mod payment_qr_modal;
 pub mod shortcuts;
 pub mod update_contact_modal;
 pub mod update_history;
+pub mod updates_chart;

@@ -2,8 +2,10 @@
 //! exists has passed the rules; the browser runs the same parse for instant feedback and the
 //! server runs it again as the authority.
 
+pub mod activity;
 pub mod contact_update;
 pub mod customer;
+pub mod dashboard;
 pub mod email;
 pub mod import;
 pub mod money;

@@ -153,9 +153,8 @@ impl ReportFilter {
     pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Result<Self, AppError> {
         let mut errors = Vec::new();
         let mut field = |name: &'static str, message: String| errors.push(FieldError::new(name, message));
-        let status = optional(&get, "status").and_then(|s| {
-            UpdateStatus::parse(&s).map_err(|m| field("status", m)).ok()
-        });
+        let status = optional(&get, "status")
+            .and_then(|s| UpdateStatus::parse(&s).map_err(|m| field("status", m)).ok());
         let agent_id = optional(&get, "agent_id").and_then(|s| match s.parse::<i64>() {
             Ok(id) if id > 0 => Some(id),
             _ => {
@@ -163,8 +162,10 @@ impl ReportFilter {
                 None
             }
         });
-        let from_date = optional(&get, "from_date").and_then(|s| Day::parse(&s).map_err(|m| field("from_date", m)).ok());
-        let to_date = optional(&get, "to_date").and_then(|s| Day::parse(&s).map_err(|m| field("to_date", m)).ok());
+        let from_date =
+            optional(&get, "from_date").and_then(|s| Day::parse(&s).map_err(|m| field("from_date", m)).ok());
+        let to_date =
+            optional(&get, "to_date").and_then(|s| Day::parse(&s).map_err(|m| field("to_date", m)).ok());
         if let (Some(from), Some(to)) = (from_date, to_date)
             && from > to
         {
@@ -177,7 +178,8 @@ impl ReportFilter {
         } else if q.chars().any(char::is_control) {
             field("q", "The search must not contain control characters.".to_owned());
         }
-        let leads = optional(&get, "leads").and_then(|s| Leads::parse(&s).map_err(|m| field("leads", m)).ok());
+        let leads =
+            optional(&get, "leads").and_then(|s| Leads::parse(&s).map_err(|m| field("leads", m)).ok());
         if errors.is_empty() {
             Ok(Self { status, agent_id, from_date, to_date, q, leads })
         } else {
@@ -279,6 +281,64 @@ pub struct ReportRow {
     pub reject_reason: Option<String>,
 }
 
+/// The two export formats: CSV for the master system's import, Excel for people.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+}
+
+impl ExportFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Xlsx => "xlsx",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Csv => "CSV",
+            Self::Xlsx => "Excel",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "csv" => Ok(Self::Csv),
+            "xlsx" => Ok(Self::Xlsx),
+            other => Err(format!("Unknown export format '{other}': use csv or xlsx.")),
+        }
+    }
+}
+
+impl TryFrom<String> for ExportFormat {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
+/// One export as the report lists it: enough to download it again and to sync exactly it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportSummary {
+    pub id: i64,
+    pub format: ExportFormat,
+    pub rows: i64,
+    pub created_at: String,
+    pub created_by: String,
+    /// The report filter it was made from, as query parameters.
+    pub filter: String,
+}
+
+impl ExportSummary {
+    pub fn download_url(&self) -> String {
+        format!("/v1/exports/{}/download", self.id)
+    }
+}
+
 /// A page of the report, with what the filter form needs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportPage {
@@ -291,6 +351,8 @@ pub struct ReportPage {
     pub as_of: i64,
     /// (id, name) of everyone who can capture updates, for the agent filter.
     pub agents: Vec<(i64, String)>,
+    /// The latest exports, newest first.
+    pub exports: Vec<ExportSummary>,
 }
 
 /// What a sync did: rows marked synced now, and rows left as they were (already synced or
@@ -322,7 +384,8 @@ mod tests {
     use super::*;
 
     fn parse(pairs: &[(&str, &str)]) -> Result<ReportFilter, AppError> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         ReportFilter::from_params(|k| map.get(k).cloned())
     }
 

@@ -9,12 +9,15 @@ use leptos_router::{
 };
 
 use crate::{
-    api::report::{load_report, reject_update, sync_matching, sync_updates},
+    api::report::{create_export, load_report, reject_update, sync_export, sync_matching, sync_updates},
     components::{confirm_dialog::ConfirmDialog, error_view::errors_fallback, pager::Pager},
     domain::{
         contact_update::UpdateStatus,
         page_count,
-        report::{Leads, PAGE_SIZES, REJECT_REASON_MAX, ReportFilter, ReportPage, ReportRow, report_url},
+        report::{
+            ExportFormat, ExportSummary, Leads, PAGE_SIZES, REJECT_REASON_MAX, ReportFilter, ReportPage,
+            ReportRow, report_url,
+        },
         url::customer_url,
     },
     error::AppError,
@@ -28,6 +31,9 @@ pub fn AdminContactUpdatesPage() -> impl IntoView {
     let search = use_location().search;
     // Bumped after every sync or rejection: the page reads the report again.
     let version = RwSignal::new(0_u32);
+    // What the last action did; it outlives the reload it causes, not a change of filter.
+    let done = RwSignal::new(None::<String>);
+    Effect::watch(move || search.get(), move |_, _, _| done.set(None), false);
     let report = Resource::new(move || (search.get(), version.get()), |(query, _)| load_report(query));
     view! {
         <Title text="Contact Updates"/>
@@ -35,7 +41,7 @@ pub fn AdminContactUpdatesPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading">"Loading contact updates…"</p> }>
             <ErrorBoundary fallback=errors_fallback>
                 {move || Suspend::new(async move {
-                    report.await.map(|page| view! { <Report page version/> })
+                    report.await.map(|page| view! { <Report page version done/> })
                 })}
             </ErrorBoundary>
         </Transition>
@@ -54,24 +60,25 @@ enum Pending {
     Sync { ids: Vec<i64> },
     SyncAll { total: i64 },
     Reject { id: i64, customer: String },
+    SyncExport { id: i64, rows: i64 },
 }
 
 #[component]
-fn Report(page: ReportPage, version: RwSignal<u32>) -> impl IntoView {
+fn Report(page: ReportPage, version: RwSignal<u32>, done: RwSignal<Option<String>>) -> impl IntoView {
     let filter = current_filter();
     let size = page.paging.limit;
     let current = page.paging.page_number();
     let pages = page_count(page.total, size);
     let total = page.total;
     let as_of = page.as_of;
-    let page_ids: Vec<i64> = page.rows.iter().filter(|r| r.status == UpdateStatus::Pending).map(|r| r.id).collect();
+    let page_ids: Vec<i64> =
+        page.rows.iter().filter(|r| r.status == UpdateStatus::Pending).map(|r| r.id).collect();
 
     let selected = RwSignal::new(BTreeSet::<i64>::new());
     let all_matching = RwSignal::new(false);
     let asking = RwSignal::new(None::<Pending>);
     let busy = RwSignal::new(false);
     let dialog_error = RwSignal::new(None::<String>);
-    let done = RwSignal::new(None::<String>);
 
     let navigate = use_navigate();
     let go = {
@@ -124,6 +131,12 @@ fn Report(page: ReportPage, version: RwSignal<u32>) -> impl IntoView {
                 selected.set(BTreeSet::new());
                 all_matching.set(false);
                 version.update(|v| *v += 1);
+                // The button that opened the dialog is redrawn: keep focus in the page.
+                if let Some(main) = document().get_element_by_id("main")
+                    && let Ok(main) = main.dyn_into::<web_sys::HtmlElement>()
+                {
+                    let _ = main.focus();
+                }
             }
             Err(e) => dialog_error.set(Some(e.to_string())),
         }
@@ -136,6 +149,9 @@ fn Report(page: ReportPage, version: RwSignal<u32>) -> impl IntoView {
             let result = match what {
                 Pending::Sync { ids } => sync_updates(ids).await.map(|o| o.message()),
                 Pending::SyncAll { .. } => sync_matching(query, as_of).await.map(|o| o.message()),
+                Pending::SyncExport { id, .. } => {
+                    sync_export(id).await.map(|o| format!("Export {id}: {}", o.message()))
+                }
                 Pending::Reject { id, .. } => {
                     let reason = data.get("reason").as_string().unwrap_or_default();
                     reject_update(id, reason).await.map(|()| format!("Update {id} rejected."))
@@ -152,6 +168,52 @@ fn Report(page: ReportPage, version: RwSignal<u32>) -> impl IntoView {
         dialog_error.set(None);
         asking.set(Some(Pending::Sync { ids: vec![id] }));
     });
+    let on_sync_export = Callback::new(move |(id, rows): (i64, i64)| {
+        dialog_error.set(None);
+        asking.set(Some(Pending::SyncExport { id, rows }));
+    });
+    // Exporting writes the whole filtered set on the server first (it can take seconds for a
+    // large set): the button says so, then the browser downloads the finished file.
+    let exporting = RwSignal::new(None::<ExportFormat>);
+    let export_error = RwSignal::new(None::<String>);
+    let start_export = move |format: ExportFormat| {
+        if exporting.get_untracked().is_some() {
+            return;
+        }
+        exporting.set(Some(format));
+        export_error.set(None);
+        let query = use_location().search.get_untracked();
+        leptos::task::spawn_local(async move {
+            match create_export(query, format).await {
+                Ok(summary) => {
+                    done.set(Some(format!(
+                        "Export {} is ready: {} row{} ({}). Your download starts now.",
+                        summary.id,
+                        summary.rows,
+                        if summary.rows == 1 { "" } else { "s" },
+                        format.label()
+                    )));
+                    let _ = window().location().set_href(&summary.download_url());
+                    version.update(|v| *v += 1);
+                }
+                Err(e) => export_error.set(Some(e.to_string())),
+            }
+            exporting.set(None);
+        });
+    };
+    let export_button = move |format: ExportFormat| {
+        view! {
+            <button type="button" class="btn" data-testid=format!("export-{}", format.as_str())
+                disabled=move || exporting.get().is_some()
+                on:click=move |_| start_export(format)>
+                {move || if exporting.get() == Some(format) {
+                    format!("Preparing {} export of {total} rows…", format.label())
+                } else {
+                    format!("Export {}", format.label())
+                }}
+            </button>
+        }
+    };
 
     view! {
         <FilterForm filter=filter.clone() agents=page.agents.clone() size/>
@@ -160,12 +222,17 @@ fn Report(page: ReportPage, version: RwSignal<u32>) -> impl IntoView {
             <p class="muted" role="status" data-testid="report-total">
                 {format!("{total} update{} match{}", if total == 1 { "" } else { "s" }, if total == 1 { "es" } else { "" })}
             </p>
+            <span class="report-actions">
+            {export_button(ExportFormat::Csv)}
+            {export_button(ExportFormat::Xlsx)}
             <button type="button" class="btn primary" data-testid="sync-selected"
                 disabled=move || !all_matching.get() && selected.with(|s| s.is_empty())
                 on:click=ask_sync>
                 {move || format!("Mark as synced ({})", count_label())}
             </button>
+            </span>
         </div>
+        {move || export_error.get().map(|e| view! { <p class="alert error" role="alert">{e}</p> })}
         {
             let page_all_selected = page_all_selected.clone();
             move || (page_all_selected() && total > page_ids.len() as i64).then(|| {
@@ -194,6 +261,7 @@ fn Report(page: ReportPage, version: RwSignal<u32>) -> impl IntoView {
         <ReportTable rows=page.rows selected all_matching page_all_selected=Signal::derive(page_all_selected)
             toggle_page=Callback::new(toggle_page) on_reject on_sync_one/>
         <Pager label="Report pages" current pages go=go/>
+        <Exports exports=page.exports on_sync=on_sync_export/>
         {move || asking.get().map(|what| {
             let (title, label, body) = match &what {
                 Pending::Sync { ids } => (
@@ -214,6 +282,17 @@ fn Report(page: ReportPage, version: RwSignal<u32>) -> impl IntoView {
                             "Every pending update of the {total} matching this filter will be marked as synced. \
                              Updates captured after this page was loaded are not included."
                         )}</p>
+                    }.into_any(),
+                ),
+                Pending::SyncExport { id, rows } => (
+                    format!("Mark export {id} as synced?"),
+                    "Mark export as synced",
+                    view! {
+                        <p>{format!(
+                            "The {rows} update{} of export {id} will be marked as synced, and no other: \
+                             updates captured after the export are not included. \
+                             Those already synced or rejected are left as they are.",
+                            if *rows == 1 { "" } else { "s" })}</p>
                     }.into_any(),
                 ),
                 Pending::Reject { id, customer } => (
@@ -435,4 +514,51 @@ fn Row(
             </td>
         </tr>
     }
+}
+
+/// The latest exports: download again, or mark exactly an export's rows as synced once the
+/// master system has taken them.
+#[component]
+fn Exports(exports: Vec<ExportSummary>, on_sync: Callback<(i64, i64)>) -> impl IntoView {
+    if exports.is_empty() {
+        return ().into_any();
+    }
+    view! {
+        <section class="card exports" aria-labelledby="exports-title">
+            <h2 id="exports-title">"Latest exports"</h2>
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Export"</th>
+                        <th scope="col">"Made"</th>
+                        <th scope="col">"Filter"</th>
+                        <th scope="col">"Rows"</th>
+                        <th scope="col">"Actions"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {exports.into_iter().map(|x| {
+                        let (id, rows) = (x.id, x.rows);
+                        view! {
+                            <tr data-export-id=id>
+                                <td>{format!("#{id} ({})", x.format.label())}</td>
+                                <td>{format!("{} by {}", x.created_at, x.created_by)}</td>
+                                <td class="wrap">{if x.filter.is_empty() { "All".to_owned() } else { x.filter.clone() }}</td>
+                                <td>{rows}</td>
+                                <td class="actions">
+                                    <a class="btn small" href=x.download_url() download rel="external">
+                                        "Download" <span class="visually-hidden">{format!(" export {id}")}</span>
+                                    </a>
+                                    <button type="button" class="btn small" on:click=move |_| on_sync.run((id, rows))>
+                                        "Mark synced" <span class="visually-hidden">{format!(" export {id}")}</span>
+                                    </button>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+    .into_any()
 }

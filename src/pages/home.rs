@@ -1,20 +1,37 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
 
 use crate::{
-    api::overview::get_overview, components::error_view::errors_fallback, domain::overview::Overview,
+    api::overview::{get_dashboard, get_overview},
+    components::{error_view::errors_fallback, updates_chart::UpdatesChart},
+    domain::{dashboard::Dashboard, overview::Overview, url::customer_url, user::Me},
+    error::AppError,
 };
 
-/// The landing page after sign-in: the size of the book of business at a glance.
+/// The landing page after sign-in: the size of the book of business at a glance, and for
+/// admins where the master-system sync stands. Both resources are read in one Suspense.
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let admin = use_context::<Me>().is_some_and(|me| me.is_admin());
     let overview = Resource::new(|| (), |_| get_overview());
+    let dashboard = admin.then(|| Resource::new(|| (), |_| get_dashboard()));
     view! {
         <Title text="Overview"/>
         <h1>"Overview"</h1>
         <Suspense fallback=|| view! { <p class="loading">"Loading figures…"</p> }>
             <ErrorBoundary fallback=errors_fallback>
-                {move || Suspend::new(async move { overview.await.map(|o| view! { <Figures o/> }) })}
+                {move || Suspend::new(async move {
+                    let o = overview.await?;
+                    let d = match dashboard {
+                        Some(d) => Some(d.await?),
+                        None => None,
+                    };
+                    Ok::<_, AppError>(view! {
+                        <Figures o/>
+                        {d.map(|d| view! { <AdminDashboard d/> })}
+                    })
+                })}
             </ErrorBoundary>
         </Suspense>
     }
@@ -39,6 +56,54 @@ fn Stat(label: &'static str, value: String) -> impl IntoView {
         <section class="stat card" aria-label=label>
             <p class="stat-label">{label}</p>
             <p class="stat-value">{value}</p>
+        </section>
+    }
+}
+
+#[component]
+fn AdminDashboard(d: Dashboard) -> impl IntoView {
+    view! {
+        <section class="dashboard" aria-labelledby="dashboard-title">
+            <h2 id="dashboard-title">"Contact updates"</h2>
+            <div class="stat-grid">
+                <section class="stat card" aria-label="Pending sync">
+                    <p class="stat-label">"Pending sync"</p>
+                    <p class="stat-value" data-testid="pending-count">
+                        <A href="/admin/contact-updates?status=pending">{d.pending.to_string()}</A>
+                    </p>
+                </section>
+                <Stat label="Synced this week" value=d.synced_this_week.to_string()/>
+                <section class="stat card" aria-label="Oldest pending">
+                    <p class="stat-label">"Oldest pending"</p>
+                    {match d.oldest_pending {
+                        Some(o) => view! {
+                            <p class="stat-value small" data-testid="oldest-pending">
+                                <A href=customer_url(o.contact_id)>{o.customer_name}</A>
+                            </p>
+                            <p class="muted">{format!("{} ({} day{} ago)", o.captured_at, o.days, if o.days == 1 { "" } else { "s" })}</p>
+                        }.into_any(),
+                        None => view! { <p class="stat-value small">"None"</p> }.into_any(),
+                    }}
+                </section>
+            </div>
+            <UpdatesChart days=d.days/>
+            <div class="table-wrap card">
+                <table class="table">
+                    <caption>"Updates per agent, last 30 days"</caption>
+                    <thead>
+                        <tr><th scope="col">"Agent"</th><th scope="col">"Updates"</th><th scope="col">"Pending"</th></tr>
+                    </thead>
+                    <tbody>
+                        {d.agents.into_iter().map(|a| view! {
+                            <tr>
+                                <td><A href=format!("/admin/contact-updates?agent_id={}", a.agent_id)>{a.name}</A></td>
+                                <td>{a.updates.to_string()}</td>
+                                <td>{a.pending.to_string()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
         </section>
     }
 }

@@ -1,13 +1,16 @@
 //! Everything that runs only on the server: configuration, database, sessions, HTTP, CLI.
 
 pub mod accounts;
+pub mod activity;
 pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod contact_updates;
 pub mod customers;
+pub mod dashboard;
 pub mod db;
 pub mod error;
+pub mod export;
 pub mod http;
 pub mod import;
 pub mod mail;

@@ -50,12 +50,15 @@ pub fn resolve(filter: &ReportFilter, leads_by_default: Leads) -> UpdateQuery {
 
 /// `limit`/`offset` of the API: 1 to 1000 rows, from 0.
 pub fn api_paging(params: &HashMap<String, String>) -> Result<Paging, AppError> {
-    let number = |name: &str, default: i64| match params.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+    let number = |name: &str, default: i64| match params.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
+    {
         None => Ok(default),
         Some(v) => v.parse::<i64>().map_err(|_| format!("'{v}' is not a number.")),
     };
     let limit = number("limit", DEFAULT_PAGE_SIZE)
-        .and_then(|l| if (1..=MAX_LIMIT).contains(&l) { Ok(l) } else { Err(format!("Use 1 to {MAX_LIMIT}.")) })
+        .and_then(
+            |l| if (1..=MAX_LIMIT).contains(&l) { Ok(l) } else { Err(format!("Use 1 to {MAX_LIMIT}.")) },
+        )
         .map_err(|m| FieldError::new("limit", format!("limit: {m}")));
     let offset = number("offset", 0)
         .and_then(|o| if o >= 0 { Ok(o) } else { Err("Use 0 or more.".to_owned()) })
@@ -99,7 +102,9 @@ pub async fn page(state: &AppState, admin: &AuthUser, query: &str) -> Result<Rep
     let total = state.db.count_updates(&resolved).await?;
     let rows = state.db.list_updates(&resolved, paging.limit, paging.offset).await?;
     let agents = state.db.user_names().await?;
-    Ok(ReportPage { rows: rows.into_iter().map(row_view).collect(), total, paging, as_of, agents })
+    // The exports are the export service's to list (the server function adds them).
+    let exports = Vec::new();
+    Ok(ReportPage { rows: rows.into_iter().map(row_view).collect(), total, paging, as_of, agents, exports })
 }
 
 fn row_view(record: ReportRecord) -> ReportRow {
@@ -144,7 +149,9 @@ pub async fn sync_one(state: &AppState, admin: &AuthUser, id: i64) -> Result<Syn
     match record.update.status {
         UpdateStatus::Synced => return Ok(SyncedOne::Already(record)),
         UpdateStatus::Rejected => {
-            return Err(AppError::Conflict(format!("Update {id} was rejected; a rejected update cannot be synced.")));
+            return Err(AppError::Conflict(format!(
+                "Update {id} was rejected; a rejected update cannot be synced."
+            )));
         }
         UpdateStatus::Pending => {}
     }
@@ -153,7 +160,9 @@ pub async fn sync_one(state: &AppState, admin: &AuthUser, id: i64) -> Result<Syn
     match (synced, record.update.status) {
         (1, _) | (_, UpdateStatus::Synced) => Ok(SyncedOne::Synced(record)),
         // Rejected by someone else between the read and the write.
-        _ => Err(AppError::Conflict(format!("Update {id} was rejected; a rejected update cannot be synced."))),
+        _ => {
+            Err(AppError::Conflict(format!("Update {id} was rejected; a rejected update cannot be synced.")))
+        }
     }
 }
 
@@ -197,13 +206,21 @@ pub async fn sync_matching(
     let mut query = resolve(filter, Leads::Include);
     query.up_to_id = Some(as_of);
     let shown = query_string(&filter.to_params());
-    let detail = format!("all matching [{}] up to update {as_of}", if shown.is_empty() { "no filter" } else { &shown });
+    let detail = format!(
+        "all matching [{}] up to update {as_of}",
+        if shown.is_empty() { "no filter" } else { &shown }
+    );
     let (matching, synced) = state.db.sync_matching(&query, admin.id, time::now_ms(), &detail).await?;
     Ok(SyncOutcome { synced_count: synced, skipped_count: matching - synced })
 }
 
 /// Rejects a pending update; the contact's current value falls back field by field.
-pub async fn reject(state: &AppState, admin: &AuthUser, id: i64, reason: &str) -> Result<ReportRecord, AppError> {
+pub async fn reject(
+    state: &AppState,
+    admin: &AuthUser,
+    id: i64,
+    reason: &str,
+) -> Result<ReportRecord, AppError> {
     require_admin(admin)?;
     let reason = crate::domain::report::parse_reject_reason(reason)?;
     match state.db.reject_update(id, admin.id, &reason, time::now_ms()).await? {

@@ -19,7 +19,9 @@ static ZONE: OnceLock<TimeZone> = OnceLock::new();
 
 /// Checks a zone name from the configuration.
 pub fn parse_zone(name: &str) -> Result<TimeZone, String> {
-    TimeZone::get(name).map_err(|e| format!("unknown time zone '{name}' (use an IANA name such as {DEFAULT_TIME_ZONE}): {e}"))
+    TimeZone::get(name).map_err(|e| {
+        format!("unknown time zone '{name}' (use an IANA name such as {DEFAULT_TIME_ZONE}): {e}")
+    })
 }
 
 /// Sets the business time zone for this process; the first call wins (tests start several apps
@@ -50,42 +52,59 @@ pub fn display(ms: i64) -> String {
 /// Calendar days between two instants, counted in the business time zone: 0 = the same day.
 pub fn local_days_between(earlier_ms: i64, later_ms: i64) -> i64 {
     match (zoned(earlier_ms), zoned(later_ms)) {
-        (Some(a), Some(b)) => {
-            b.date().since(a.date()).map_or(0, |span| i64::from(span.get_days()))
-        }
+        (Some(a), Some(b)) => b.date().since(a.date()).map_or(0, |span| i64::from(span.get_days())),
         _ => 0,
     }
 }
 
 /// The business day an instant falls on.
 pub fn day_of(ms: i64) -> Day {
-    let date = zoned(ms).map_or_else(|| Date::constant(1970, 1, 1), |z| z.date());
+    day_from(zoned(ms).map_or_else(|| Date::constant(1970, 1, 1), |z| z.date()))
+}
+
+fn civil(day: Day) -> Option<Date> {
+    i16::try_from(day.year).ok().and_then(|y| Date::new(y, day.month as i8, day.day as i8).ok())
+}
+
+fn day_from(date: Date) -> Day {
     Day { year: i32::from(date.year()), month: date.month() as u8, day: date.day() as u8 }
+}
+
+/// `day` moved by `days` (negative: back).
+pub fn add_days(day: Day, days: i64) -> Day {
+    civil(day).and_then(|d| d.checked_add(jiff::Span::new().days(days)).ok()).map_or(day, day_from)
+}
+
+/// The Monday of the business week `day` is in.
+pub fn week_start(day: Day) -> Day {
+    let back = civil(day).map_or(0, |d| i64::from(d.weekday().to_monday_zero_offset()));
+    add_days(day, -back)
+}
+
+/// `25 Nov`, for chart labels.
+pub fn short_day(day: Day) -> String {
+    civil(day).map_or_else(|| day.to_string(), |d| d.strftime("%d %b").to_string())
 }
 
 /// The first millisecond of `day` in the business time zone (its midnight, or the first moment
 /// after a gap).
 pub fn day_start_ms(day: Day) -> i64 {
-    let start = i16::try_from(day.year)
-        .ok()
-        .and_then(|y| Date::new(y, day.month as i8, day.day as i8).ok())
-        .and_then(|date| date.to_zoned(zone().clone()).ok());
-    start.map_or(0, |z| z.timestamp().as_millisecond())
+    civil(day).and_then(|date| date.to_zoned(zone().clone()).ok()).map_or(0, |z| z.timestamp().as_millisecond())
 }
 
 /// The first millisecond after `day`: `to_date` is inclusive, so the range ends here.
 pub fn day_end_ms(day: Day) -> i64 {
-    let next = i16::try_from(day.year)
-        .ok()
-        .and_then(|y| Date::new(y, day.month as i8, day.day as i8).ok())
+    civil(day)
         .and_then(|date| date.tomorrow().ok())
-        .and_then(|date| date.to_zoned(zone().clone()).ok());
-    next.map_or(i64::MAX, |z| z.timestamp().as_millisecond())
+        .and_then(|date| date.to_zoned(zone().clone()).ok())
+        .map_or(i64::MAX, |z| z.timestamp().as_millisecond())
 }
 
 /// RFC 3339 in UTC (`2024-11-28T10:30:00.000Z`), for the HTTP API.
 pub fn rfc3339(ms: i64) -> String {
-    Timestamp::from_millisecond(ms).map(|t| t.strftime("%Y-%m-%dT%H:%M:%S.%3fZ").to_string()).unwrap_or_default()
+    Timestamp::from_millisecond(ms)
+        .map(|t| t.strftime("%Y-%m-%dT%H:%M:%S.%3fZ").to_string())
+        .unwrap_or_default()
 }
 
 /// ISO 8601 in the business time zone with its offset (`2024-11-28T14:30:00+04:00`), for
@@ -123,6 +142,16 @@ mod tests {
         // Midnight in Port Louis is 20:00 UTC the day before.
         assert_eq!(rfc3339(day_start_ms(day)), "2024-11-27T20:00:00.000Z");
         assert_eq!(rfc3339(day_end_ms(day)), "2024-11-28T20:00:00.000Z");
+    }
+
+    #[test]
+    fn weeks_start_on_monday_and_days_add_up() {
+        let wednesday = Day::parse("2026-11-25").unwrap();
+        assert_eq!(week_start(wednesday).to_string(), "2026-11-23");
+        assert_eq!(week_start(Day::parse("2026-11-23").unwrap()).to_string(), "2026-11-23");
+        assert_eq!(add_days(wednesday, -29).to_string(), "2026-10-27");
+        assert_eq!(add_days(Day::parse("2024-02-28").unwrap(), 1).to_string(), "2024-02-29");
+        assert_eq!(short_day(wednesday), "25 Nov");
     }
 
     #[test]

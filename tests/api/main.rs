@@ -3,6 +3,8 @@
 mod access;
 mod auth;
 mod customers;
+mod dashboard;
+mod exports;
 mod helpers;
 mod import;
 mod pages;

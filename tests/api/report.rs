@@ -17,7 +17,7 @@ fn at(local: &str) -> i64 {
     contactdesk::server::time::day_start_ms(day) + (h * 60 + m) * 60_000
 }
 
-async fn user_id(app: &TestApp, username: &str) -> i64 {
+pub async fn user_id(app: &TestApp, username: &str) -> i64 {
     app.state().db.user_by_username(username).await.unwrap().unwrap().id
 }
 
@@ -35,7 +35,7 @@ async fn insert_lead(app: &TestApp, name: &str, mobile: &str) -> i64 {
 }
 
 /// An update captured at a chosen instant (the API would stamp "now"), as the writer stores it.
-async fn insert_update(app: &TestApp, contact: i64, agent: i64, new_mobile: &str, captured_at: i64) -> i64 {
+pub async fn insert_update(app: &TestApp, contact: i64, agent: i64, new_mobile: &str, captured_at: i64) -> i64 {
     sqlx::query_scalar(
         "INSERT INTO contact_updates (contact_id, customer_id, policy_number, customer_name, old_mobile, new_mobile, \
          update_reason, agent_id, agent_name, captured_at, status, idempotency_key) \
@@ -53,17 +53,27 @@ async fn insert_update(app: &TestApp, contact: i64, agent: i64, new_mobile: &str
     .unwrap()
 }
 
+/// An update of a new lead (no customer_id) by the agent.
+pub async fn insert_lead_update(app: &TestApp) -> i64 {
+    let lead = insert_lead(app, "Unknown caller", "+23059990000").await;
+    insert_update(app, lead, user_id(app, "agent").await, "+23058000004", contactdesk::server::time::now_ms())
+        .await
+}
+
 /// Four updates on four days: (Kevin by agent, Émilie by admin, Yusuf by agent, a lead by agent).
 async fn seed_updates(app: &TestApp) -> [i64; 4] {
     seed(app).await;
     let (agent, admin) = (user_id(app, "agent").await, user_id(app, "admin").await);
     let lead = insert_lead(app, "Unknown caller", "+23059990000").await;
     [
-        insert_update(app, contact_id(app, "12345").await, agent, "+23058000001", at("2026-11-01T10:00")).await,
+        insert_update(app, contact_id(app, "12345").await, agent, "+23058000001", at("2026-11-01T10:00"))
+            .await,
         // 23:30 in Port Louis, 19:30 UTC: still the 2nd there.
-        insert_update(app, contact_id(app, "20001").await, admin, "+23058000002", at("2026-11-02T23:30")).await,
+        insert_update(app, contact_id(app, "20001").await, admin, "+23058000002", at("2026-11-02T23:30"))
+            .await,
         // 00:30 in Port Louis is 20:30 UTC on the 2nd: the 3rd there.
-        insert_update(app, contact_id(app, "20002").await, agent, "+23058000003", at("2026-11-03T00:30")).await,
+        insert_update(app, contact_id(app, "20002").await, agent, "+23058000003", at("2026-11-03T00:30"))
+            .await,
         insert_update(app, lead, agent, "+23058000004", at("2026-11-04T09:00")).await,
     ]
 }
@@ -87,7 +97,11 @@ async fn each_filter_and_their_combinations_give_exact_rows() {
     assert_eq!(list(&app, &admin, "status=pending").await.0, 4);
     assert_eq!(list(&app, &admin, "status=synced").await, (0, vec![]));
     assert_eq!(list(&app, &admin, &format!("agent_id={agent_id}")).await, (3, vec![lead, yusuf, kevin]));
-    assert_eq!(list(&app, &admin, "from_date=2026-11-02&to_date=2026-11-02").await, (1, vec![emilie]), "business days");
+    assert_eq!(
+        list(&app, &admin, "from_date=2026-11-02&to_date=2026-11-02").await,
+        (1, vec![emilie]),
+        "business days"
+    );
     assert_eq!(list(&app, &admin, "from_date=2026-11-03").await, (2, vec![lead, yusuf]));
     assert_eq!(list(&app, &admin, "to_date=2026-11-01").await, (1, vec![kevin]), "to_date is inclusive");
     assert_eq!(list(&app, &admin, "q=lib/c80").await, (2, vec![yusuf, emilie]), "policy number prefix");
@@ -99,7 +113,11 @@ async fn each_filter_and_their_combinations_give_exact_rows() {
         list(&app, &admin, &format!("agent_id={agent_id}&from_date=2026-11-02&leads=exclude")).await,
         (1, vec![yusuf])
     );
-    assert_eq!(list(&app, &admin, "limit=2&offset=1").await, (4, vec![yusuf, emilie]), "total is every match");
+    assert_eq!(
+        list(&app, &admin, "limit=2&offset=1").await,
+        (4, vec![yusuf, emilie]),
+        "total is every match"
+    );
 
     let response = admin.get(app.url("/v1/customer_contact_updates?limit=1")).send().await.unwrap();
     let body: Value = response.json().await.unwrap();
@@ -116,7 +134,9 @@ async fn bad_parameters_get_422_naming_each_field() {
     let admin = app.signed_in(ADMIN).await;
 
     let response = admin
-        .get(app.url("/v1/customer_contact_updates?status=done&from_date=2026-02-30&limit=0&offset=-1&agent_id=x"))
+        .get(app.url(
+            "/v1/customer_contact_updates?status=done&from_date=2026-02-30&limit=0&offset=-1&agent_id=x",
+        ))
         .send()
         .await
         .unwrap();
@@ -165,7 +185,8 @@ async fn sync_one_and_many_count_what_they_did_and_stamp_the_caller() {
     assert!(body["synced_at"].as_str().unwrap() > "2026-", "the server's clock");
     let first_stamp = body["synced_at"].clone();
 
-    let again = admin.patch(app.url(&format!("/v1/customer_contact_updates/{kevin}/sync"))).send().await.unwrap();
+    let again =
+        admin.patch(app.url(&format!("/v1/customer_contact_updates/{kevin}/sync"))).send().await.unwrap();
     assert_eq!(again.status(), StatusCode::OK, "syncing twice is not an error");
     let again: Value = again.json().await.unwrap();
     assert_eq!(again["synced_at"], first_stamp, "and changes nothing");
@@ -180,7 +201,8 @@ async fn sync_one_and_many_count_what_they_did_and_stamp_the_caller() {
         .await
         .unwrap();
     assert_eq!(rejected.status(), StatusCode::OK);
-    let conflict = admin.patch(app.url(&format!("/v1/customer_contact_updates/{emilie}/sync"))).send().await.unwrap();
+    let conflict =
+        admin.patch(app.url(&format!("/v1/customer_contact_updates/{emilie}/sync"))).send().await.unwrap();
     assert_eq!(conflict.status(), StatusCode::CONFLICT, "a rejected update is not synced");
 
     let bulk = admin
@@ -193,12 +215,17 @@ async fn sync_one_and_many_count_what_they_did_and_stamp_the_caller() {
     let bulk: Value = bulk.json().await.unwrap();
     assert_eq!(bulk["synced_count"], 2, "yusuf and the lead");
     assert_eq!(bulk["skipped_count"], 3, "kevin (synced), emilie (rejected), 999999 (unknown)");
-    assert_eq!(bulk["message"], "2 updates marked as synced; 3 left as they were (already synced or rejected)");
+    assert_eq!(
+        bulk["message"],
+        "2 updates marked as synced; 3 left as they were (already synced or rejected)"
+    );
 
     assert_eq!(list(&app, &admin, "status=synced").await, (3, vec![lead, yusuf, kevin]));
     assert_eq!(list(&app, &admin, "status=rejected").await, (1, vec![emilie]));
     let audit = app.state().db.recent_audit(10).await.unwrap();
-    assert!(audit.iter().any(|(action, detail)| action == "contact_updates.sync" && detail.ends_with("synced 2")));
+    assert!(
+        audit.iter().any(|(action, detail)| action == "contact_updates.sync" && detail.ends_with("synced 2"))
+    );
     assert!(audit.iter().any(|(action, _)| action == "contact_updates.reject"));
 }
 
@@ -219,10 +246,21 @@ async fn all_matching_syncs_only_what_existed_when_the_admin_looked() {
     // The lead's update is synced by someone else meanwhile, and a new one is captured.
     let one = app.call(&admin, "admin/contact-updates/sync", &[("ids[0]", &lead.to_string())]).await;
     assert_eq!(one.status(), StatusCode::OK);
-    let later = insert_update(&app, contact_id(&app, "12345").await, agent_id, "+23058000009", at("2026-11-05T09:00")).await;
+    let later = insert_update(
+        &app,
+        contact_id(&app, "12345").await,
+        agent_id,
+        "+23058000009",
+        at("2026-11-05T09:00"),
+    )
+    .await;
 
     let all = app
-        .call(&admin, "admin/contact-updates/sync-matching", &[("query", &query), ("as_of", &as_of.to_string())])
+        .call(
+            &admin,
+            "admin/contact-updates/sync-matching",
+            &[("query", &query), ("as_of", &as_of.to_string())],
+        )
         .await;
     assert_eq!(all.status(), StatusCode::OK);
     let all: Value = all.json().await.unwrap();
@@ -285,7 +323,11 @@ async fn a_rejected_update_stops_being_the_current_value_field_by_field() {
     assert_eq!(body["status"], "rejected");
     assert_eq!(body["reject_reason"], "Wrong number typed");
     assert_eq!(body["rejected_by_name"], "Test admin");
-    assert_eq!(latest(&app, &agent).await, (json!("+23058111111"), json!("first@example.mu")), "the first again");
+    assert_eq!(
+        latest(&app, &agent).await,
+        (json!("+23058111111"), json!("first@example.mu")),
+        "the first again"
+    );
 
     assert_eq!(reject(second, "again").await.status(), StatusCode::CONFLICT, "only a pending update");
     assert_eq!(reject(first, "Customer denies it").await.status(), StatusCode::OK);
@@ -310,9 +352,10 @@ async fn agents_and_anonymous_callers_are_refused_every_report_route() {
     let app = TestApp::spawn().await;
     let [kevin, ..] = seed_updates(&app).await;
     let agent = app.signed_in(AGENT).await;
-    let agent_token = contactdesk::server::tokens::issue(&app.state().db, user_id(&app, "agent").await, "phone")
-        .await
-        .unwrap();
+    let agent_token =
+        contactdesk::server::tokens::issue(&app.state().db, user_id(&app, "agent").await, "phone")
+            .await
+            .unwrap();
     let anonymous = app.client();
     let routes = [
         ("GET", "/v1/customer_contact_updates".to_owned(), json!(null)),
@@ -328,10 +371,18 @@ async fn agents_and_anonymous_callers_are_refused_every_report_route() {
             }
             r
         };
-        assert_eq!(request(&agent).send().await.unwrap().status(), StatusCode::FORBIDDEN, "agent {method} {path}");
+        assert_eq!(
+            request(&agent).send().await.unwrap().status(),
+            StatusCode::FORBIDDEN,
+            "agent {method} {path}"
+        );
         let with_token = request(&app.client()).bearer_auth(&agent_token).send().await.unwrap();
         assert_eq!(with_token.status(), StatusCode::FORBIDDEN, "agent token {method} {path}");
-        assert_eq!(request(&anonymous).send().await.unwrap().status(), StatusCode::UNAUTHORIZED, "{method} {path}");
+        assert_eq!(
+            request(&anonymous).send().await.unwrap().status(),
+            StatusCode::UNAUTHORIZED,
+            "{method} {path}"
+        );
     }
     let calls: [(&str, Vec<(&str, String)>); 4] = [
         ("admin/contact-updates/list", vec![("query", String::new())]),
@@ -341,8 +392,16 @@ async fn agents_and_anonymous_callers_are_refused_every_report_route() {
     ];
     for (endpoint, form) in &calls {
         let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        assert_eq!(app.call(&agent, endpoint, &form).await.status(), StatusCode::FORBIDDEN, "agent {endpoint}");
-        assert_eq!(app.call(&anonymous, endpoint, &form).await.status(), StatusCode::UNAUTHORIZED, "{endpoint}");
+        assert_eq!(
+            app.call(&agent, endpoint, &form).await.status(),
+            StatusCode::FORBIDDEN,
+            "agent {endpoint}"
+        );
+        assert_eq!(
+            app.call(&anonymous, endpoint, &form).await.status(),
+            StatusCode::UNAUTHORIZED,
+            "{endpoint}"
+        );
     }
     let admin = app.signed_in(ADMIN).await;
     assert_eq!(list(&app, &admin, "status=pending").await.0, 4, "nothing changed");

@@ -8,6 +8,8 @@ pub mod api_tokens;
 pub mod audit;
 pub mod contact_updates;
 pub mod customers;
+pub mod dashboard;
+pub mod exports;
 pub mod import;
 pub mod login_failures;
 pub mod meta;

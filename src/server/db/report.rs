@@ -63,7 +63,7 @@ fn like_escape(s: &str) -> String {
 }
 
 /// Appends ` WHERE …` for `query` over `contact_updates u`.
-fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, query: &UpdateQuery) {
+pub(super) fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, query: &UpdateQuery) {
     q.push(" WHERE 1 = 1");
     if let Some(status) = query.status {
         q.push(" AND u.status = ").push_bind(status.as_str());
@@ -99,7 +99,7 @@ fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, query: &UpdateQuery) {
     }
 }
 
-fn select_records() -> String {
+pub(super) fn select_records() -> String {
     let columns: Vec<String> = UPDATE_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect();
     format!(
         "SELECT {}, s.name AS synced_by_name, r.name AS rejected_by_name FROM contact_updates u \
@@ -125,7 +125,10 @@ impl Db {
     ) -> Result<Vec<ReportRecord>, sqlx::Error> {
         let mut q = QueryBuilder::<Sqlite>::new(select_records());
         push_filter(&mut q, query);
-        q.push(" ORDER BY u.captured_at DESC, u.id DESC LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
+        q.push(" ORDER BY u.captured_at DESC, u.id DESC LIMIT ")
+            .push_bind(limit)
+            .push(" OFFSET ")
+            .push_bind(offset);
         q.build_query_as().fetch_all(self.pool()).await
     }
 
@@ -152,12 +155,17 @@ impl Db {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let mut synced = 0;
         for chunk in ids.chunks(IDS_PER_STATEMENT) {
-            let mut q = QueryBuilder::<Sqlite>::new("UPDATE contact_updates SET status = 'synced', synced_at = ");
-            q.push_bind(now).push(", synced_by = ").push_bind(admin).push(" WHERE status = 'pending' AND id IN ");
+            let mut q =
+                QueryBuilder::<Sqlite>::new("UPDATE contact_updates SET status = 'synced', synced_at = ");
+            q.push_bind(now)
+                .push(", synced_by = ")
+                .push_bind(admin)
+                .push(" WHERE status = 'pending' AND id IN ");
             push_in_list(&mut q, chunk.iter().copied());
             synced += q.build().execute(&mut *tx).await?.rows_affected() as i64;
         }
-        audit_in(&mut *tx, Some(admin), "contact_updates.sync", &format!("{detail}; synced {synced}"), now).await?;
+        audit_in(&mut *tx, Some(admin), "contact_updates.sync", &format!("{detail}; synced {synced}"), now)
+            .await?;
         tx.commit().await?;
         Ok(synced)
     }
@@ -255,7 +263,12 @@ enum Field {
 }
 
 /// Sets a contact's current mobile or email to its effective value after a rejection.
-async fn restore_field(conn: &mut SqliteConnection, contact_id: i64, field: Field, now: i64) -> Result<(), sqlx::Error> {
+async fn restore_field(
+    conn: &mut SqliteConnection,
+    contact_id: i64,
+    field: Field,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     let (new, master, current) = match field {
         Field::Mobile => ("new_mobile", "master_mobile", "mobile"),
         Field::Email => ("new_email", "master_email", "email"),

@@ -4,6 +4,7 @@
 //! `{"error": {"code", "message", "fields"}}` with a status that fits.
 
 mod contact_updates;
+mod exports;
 mod report;
 
 use axum::{
@@ -17,12 +18,13 @@ use crate::{domain::user::Role, error::AppError};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route(
-            "/customer_contact_updates",
-            axum::routing::post(contact_updates::create).get(report::list),
-        )
+        .route("/customer_contact_updates", axum::routing::post(contact_updates::create).get(report::list))
         .route("/customer_contact_updates/latest/{customer_id}", axum::routing::get(contact_updates::latest))
         .route("/customer_contact_updates/bulk-sync", axum::routing::post(report::bulk_sync))
+        .route("/customer_contact_updates/export.csv", axum::routing::get(exports::csv))
+        .route("/customer_contact_updates/export.xlsx", axum::routing::get(exports::xlsx))
+        .route("/exports/{id}/download", axum::routing::get(exports::download_again))
+        .route("/exports/{id}/sync", axum::routing::post(exports::sync))
         .route("/customer_contact_updates/{id}/sync", axum::routing::patch(report::sync_one))
         .route("/customer_contact_updates/{id}/reject", axum::routing::post(report::reject))
         .fallback(|_: Request| async { AppError::NotFound("No such API endpoint.".into()) })

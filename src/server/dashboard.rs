@@ -1,0 +1,59 @@
+//! The admin dashboard: pending, synced this week, the oldest pending update, updates per
+//! business day and reason for the chart, and per agent.
+
+use super::{AppState, auth::AuthUser, time};
+use crate::{
+    domain::{
+        contact_update::UpdateReason,
+        dashboard::{AgentCounts, CHART_DAYS, Dashboard, DayCounts, OldestPending},
+        user::Role,
+    },
+    error::AppError,
+};
+
+pub async fn dashboard(state: &AppState, admin: &AuthUser) -> Result<Dashboard, AppError> {
+    if admin.role != Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    let now = time::now_ms();
+    let today = time::day_of(now);
+    let first = time::add_days(today, -(CHART_DAYS - 1));
+    let days: Vec<_> = (0..CHART_DAYS).map(|i| time::add_days(first, i)).collect();
+    let bounds: Vec<(i64, i64)> = days.iter().map(|d| (time::day_start_ms(*d), time::day_end_ms(*d))).collect();
+
+    let pending = state.db.count_pending_updates().await?;
+    let synced_this_week = state.db.count_synced_since(time::day_start_ms(time::week_start(today))).await?;
+    let oldest_pending = state.db.oldest_pending().await?.map(|o| OldestPending {
+        update_id: o.id,
+        contact_id: o.contact_id,
+        customer_name: o.customer_name,
+        captured_at: time::display(o.captured_at),
+        days: time::local_days_between(o.captured_at, now),
+    });
+    let mut counts: Vec<DayCounts> = days
+        .iter()
+        .map(|d| DayCounts {
+            day: d.to_string(),
+            label: time::short_day(*d),
+            by_reason: vec![0; UpdateReason::ALL.len()],
+        })
+        .collect();
+    for (day, reason, n) in state.db.updates_per_day_and_reason(&bounds).await? {
+        // Stored reasons are the labels; anything unknown counts as "Other".
+        let at = UpdateReason::parse(&reason)
+            .ok()
+            .and_then(|r| UpdateReason::ALL.iter().position(|x| *x == r))
+            .unwrap_or(UpdateReason::ALL.len() - 1);
+        if let Some(c) = usize::try_from(day).ok().and_then(|d| counts.get_mut(d)) {
+            c.by_reason[at] += n;
+        }
+    }
+    let agents = state
+        .db
+        .updates_per_agent(bounds[0].0)
+        .await?
+        .into_iter()
+        .map(|a| AgentCounts { agent_id: a.agent_id, name: a.agent_name, updates: a.updates, pending: a.pending })
+        .collect();
+    Ok(Dashboard { pending, synced_this_week, oldest_pending, days: counts, agents })
+}

@@ -1,0 +1,249 @@
+//! Exports of the contact-update report, parsed back as a master system or a person would read
+//! them, and syncing exactly what an export contained.
+
+use contactdesk::server::{
+    db::customers::{NewCustomer, NewPolicy},
+    export::EXPORT_COLUMNS,
+};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+use crate::{
+    helpers::{ADMIN, AGENT, TestApp},
+    report::{insert_lead_update, user_id},
+};
+
+const LONG_NAME_WORD: &str = "Lagesse-de-Spéville";
+
+/// A customer with a 200-character accented name, and two corrections by the agent: one with
+/// notes a spreadsheet would run as a formula.
+async fn seed(app: &TestApp, agent: &Client) -> String {
+    let mut name = format!("Zoë {LONG_NAME_WORD}");
+    while name.chars().count() < 200 {
+        name.push_str(" Hossenbaccus");
+    }
+    let name: String = name.chars().take(200).collect();
+    let customer = NewCustomer {
+        customer_id: "30001".into(),
+        name: name.clone(),
+        mobile: Some("+23057000001".into()),
+        email: Some("zoe@example.mu".into()),
+        policies: vec![NewPolicy {
+            policy_number: "LIB/X0001".into(),
+            amount_due_cents: 100_000,
+            payment_status: "pending".into(),
+        }],
+    };
+    app.state().db.insert_customers(&[customer], 0, false).await.unwrap();
+    for (mobile, notes) in
+        [("58000001", "=HYPERLINK(\"http://evil.example\",\"click\")"), ("58000002", "-called twice")]
+    {
+        let response = agent
+            .post(app.url("/v1/customer_contact_updates"))
+            .json(&json!({
+                "customer_id": "30001", "new_mobile": mobile,
+                "update_reason": "Customer provided new contact", "notes": notes
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+    name
+}
+
+async fn export(app: &TestApp, admin: &Client, ext: &str, query: &str) -> (i64, i64, Vec<u8>) {
+    let response = admin
+        .get(app.url(&format!("/v1/customer_contact_updates/export.{ext}?{query}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "export.{ext}?{query}");
+    let header = |name: &str| response.headers()[name].to_str().unwrap().parse::<i64>().unwrap();
+    let (id, rows) = (header("x-export-id"), header("x-export-rows"));
+    let disposition = response.headers()["content-disposition"].to_str().unwrap().to_owned();
+    assert_eq!(disposition, format!("attachment; filename=\"contact-updates-{id}.{ext}\""));
+    (id, rows, response.bytes().await.unwrap().to_vec())
+}
+
+fn parse_csv(bytes: &[u8]) -> Vec<Vec<String>> {
+    let text = std::str::from_utf8(bytes).expect("UTF-8");
+    let text = text.strip_prefix('\u{feff}').expect("a byte-order mark for Excel");
+    assert!(text.contains("\r\n"), "RFC 4180 line ends");
+    csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn csv_carries_every_row_and_column_and_neutralises_formulas() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in(AGENT).await;
+    let admin = app.signed_in(ADMIN).await;
+    let name = seed(&app, &agent).await;
+    insert_lead_update(&app).await;
+
+    let (_, rows, bytes) = export(&app, &admin, "csv", "").await;
+    assert_eq!(rows, 2, "the lead's update is left out of the master-sync export by default");
+    let text = std::str::from_utf8(&bytes).unwrap().trim_start_matches('\u{feff}');
+    assert_eq!(text.lines().next().unwrap(), EXPORT_COLUMNS.join(","), "header row");
+    let records = parse_csv(&bytes);
+    assert_eq!(records.len(), 2);
+    let column = |record: &Vec<String>, name: &str| {
+        record[EXPORT_COLUMNS.iter().position(|c| *c == name).unwrap()].clone()
+    };
+    let (first, second) = (&records[0], &records[1]);
+    assert!(
+        column(first, "id").parse::<i64>().unwrap() < column(second, "id").parse::<i64>().unwrap(),
+        "capture order"
+    );
+    assert_eq!(column(first, "customer_id"), "30001");
+    assert_eq!(column(first, "policy_number"), "LIB/X0001");
+    assert_eq!(column(first, "customer_name"), name, "200 characters, accents intact");
+    assert_eq!(column(first, "old_mobile"), "+23057000001", "E.164 intact");
+    assert_eq!(column(first, "new_mobile"), "+23058000001");
+    assert_eq!(column(second, "old_mobile"), "+23058000001");
+    assert_eq!(column(first, "notes"), "'=HYPERLINK(\"http://evil.example\",\"click\")", "neutralised");
+    assert_eq!(column(second, "notes"), "'-called twice");
+    assert_eq!(column(first, "agent_id"), user_id(&app, "agent").await.to_string());
+    assert_eq!(column(first, "agent_name"), "Test agent");
+    assert_eq!(column(first, "status"), "pending");
+    assert!(column(first, "captured_at").ends_with("+04:00"), "{}", column(first, "captured_at"));
+    assert_eq!(column(first, "synced_at"), "");
+
+    let (_, with_leads, bytes) = export(&app, &admin, "csv", "leads=include").await;
+    assert_eq!(with_leads, 3, "leads when the filter asks");
+    assert_eq!(parse_csv(&bytes).len(), 3);
+    let (_, only_one, _) = export(&app, &admin, "csv", "q=nobody-matches").await;
+    assert_eq!(only_one, 0);
+}
+
+#[tokio::test]
+async fn xlsx_opens_in_a_reader_with_typed_cells() {
+    use calamine::{Data, Reader, Xlsx};
+
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in(AGENT).await;
+    let admin = app.signed_in(ADMIN).await;
+    let name = seed(&app, &agent).await;
+
+    let (_, rows, bytes) = export(&app, &admin, "xlsx", "").await;
+    assert_eq!(rows, 2);
+    let mut book: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("a valid xlsx");
+    let sheet = book.worksheet_range("Contact updates").expect("the sheet");
+    let grid: Vec<Vec<Data>> = sheet.rows().map(<[Data]>::to_vec).collect();
+    assert_eq!(grid.len(), 3, "header and two rows");
+    let header: Vec<String> = grid[0].iter().map(|c| c.to_string()).collect();
+    assert_eq!(header, EXPORT_COLUMNS);
+    let at =
+        |row: usize, col: &str| grid[row][EXPORT_COLUMNS.iter().position(|c| *c == col).unwrap()].clone();
+    assert!(matches!(at(1, "id"), Data::Float(_) | Data::Int(_)), "ids are numbers");
+    assert_eq!(at(1, "new_mobile"), Data::String("+23058000001".into()), "phones are text");
+    assert_eq!(at(1, "customer_id"), Data::String("30001".into()));
+    assert_eq!(at(1, "customer_name"), Data::String(name));
+    assert_eq!(
+        at(1, "notes"),
+        Data::String("=HYPERLINK(\"http://evil.example\",\"click\")".into()),
+        "a text cell, never a formula"
+    );
+}
+
+#[tokio::test]
+async fn syncing_an_export_syncs_exactly_its_rows() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in(AGENT).await;
+    let admin = app.signed_in(ADMIN).await;
+    seed(&app, &agent).await;
+    let (export_id, rows, _) = export(&app, &admin, "csv", "status=pending").await;
+    assert_eq!(rows, 2);
+    // Captured after the export: not in it.
+    let later = agent
+        .post(app.url("/v1/customer_contact_updates"))
+        .json(&json!({"customer_id": "30001", "new_email": "later@example.mu", "update_reason": "Other"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(later.status(), StatusCode::CREATED);
+    let later_id = later.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+
+    let sync = admin.post(app.url(&format!("/v1/exports/{export_id}/sync"))).send().await.unwrap();
+    assert_eq!(sync.status(), StatusCode::OK);
+    let sync: Value = sync.json().await.unwrap();
+    assert_eq!((sync["synced_count"].as_i64(), sync["skipped_count"].as_i64()), (Some(2), Some(0)));
+
+    let pending: Value = admin
+        .get(app.url("/v1/customer_contact_updates?status=pending"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<i64> =
+        pending["updates"].as_array().unwrap().iter().map(|u| u["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, [later_id], "only the update captured after the export is still pending");
+
+    let again: Value = admin
+        .post(app.url(&format!("/v1/exports/{export_id}/sync")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((again["synced_count"].as_i64(), again["skipped_count"].as_i64()), (Some(0), Some(2)));
+    let download = admin.get(app.url(&format!("/v1/exports/{export_id}/download"))).send().await.unwrap();
+    assert_eq!(download.status(), StatusCode::OK, "the file can be fetched again");
+    let missing = admin.post(app.url("/v1/exports/999/sync")).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let audit = app.state().db.recent_audit(10).await.unwrap();
+    assert!(audit.iter().any(|(a, d)| a == "contact_updates.export" && d.contains("2 rows")), "{audit:?}");
+    assert!(
+        audit
+            .iter()
+            .any(|(a, d)| a == "contact_updates.sync" && d.starts_with(&format!("export {export_id}")))
+    );
+}
+
+#[tokio::test]
+async fn agents_and_anonymous_callers_get_no_export() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in(AGENT).await;
+    let admin = app.signed_in(ADMIN).await;
+    seed(&app, &agent).await;
+    let (export_id, _, _) = export(&app, &admin, "csv", "").await;
+    let anonymous = app.client();
+    for (method, path) in [
+        ("GET", "/v1/customer_contact_updates/export.csv".to_owned()),
+        ("GET", "/v1/customer_contact_updates/export.xlsx".to_owned()),
+        ("GET", format!("/v1/exports/{export_id}/download")),
+        ("POST", format!("/v1/exports/{export_id}/sync")),
+    ] {
+        let send = |c: &Client| c.request(method.parse().unwrap(), app.url(&path)).send();
+        assert_eq!(send(&agent).await.unwrap().status(), StatusCode::FORBIDDEN, "agent {path}");
+        assert_eq!(send(&anonymous).await.unwrap().status(), StatusCode::UNAUTHORIZED, "{path}");
+    }
+    for (endpoint, form) in [
+        ("admin/contact-updates/export", vec![("query", String::new()), ("format", "csv".to_owned())]),
+        ("admin/contact-updates/sync-export", vec![("id", export_id.to_string())]),
+    ] {
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(app.call(&agent, endpoint, &form).await.status(), StatusCode::FORBIDDEN, "{endpoint}");
+        assert_eq!(
+            app.call(&anonymous, endpoint, &form).await.status(),
+            StatusCode::UNAUTHORIZED,
+            "{endpoint}"
+        );
+    }
+    let pending: Value = admin
+        .get(app.url("/v1/customer_contact_updates?status=pending"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(pending["total"], 2, "nothing was synced");
+}
