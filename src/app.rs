@@ -10,9 +10,10 @@ use leptos_router::{
 use crate::{
     components::{admin_only::AdminOnly, layout::AppLayout},
     pages::{
-        admin_activity::AdminActivityPage, admin_contact_updates::AdminContactUpdatesPage, admin_import::AdminImportPage,
-        admin_outbox::AdminOutboxPage, admin_users::AdminUsersPage, customer_detail::CustomerDetailPage,
-        customers::CustomersPage, home::HomePage, login::LoginPage, not_found::NotFound,
+        admin_activity::AdminActivityPage, admin_contact_updates::AdminContactUpdatesPage,
+        admin_import::AdminImportPage, admin_outbox::AdminOutboxPage, admin_users::AdminUsersPage,
+        customer_detail::CustomerDetailPage, customers::CustomersPage, home::HomePage, login::LoginPage,
+        not_found::NotFound,
     },
 };
 

@@ -34,10 +34,10 @@ test("an admin reviews, filters, syncs and rejects contact updates", async ({ pa
   // An agent captures four corrections.
   const agentPage = await browser.newPage();
   await signIn(agentPage, AGENT);
-  const mobileOnly = await capture(agentPage.request, "20007", { new_mobile: "5811 0007" });
-  const emailOnly = await capture(agentPage.request, "20014", { new_email: "report.e2e@example.mu" });
-  const both = await capture(agentPage.request, "20021", { new_mobile: "5811 0021", new_email: "both.e2e@example.mu" });
-  const toReject = await capture(agentPage.request, "20028", { new_mobile: "5811 0028" });
+  const mobileOnly = await capture(agentPage.request, "20049", { new_mobile: "5811 0049" });
+  const emailOnly = await capture(agentPage.request, "20056", { new_email: "report.e2e@example.mu" });
+  const both = await capture(agentPage.request, "20063", { new_mobile: "5811 0021", new_email: "both.e2e@example.mu" });
+  const toReject = await capture(agentPage.request, "20070", { new_mobile: "5811 0028" });
   // "Contact Updates" is not in an agent's menu.
   await expect(agentPage.getByRole("link", { name: "Contact Updates" })).toHaveCount(0);
   await agentPage.close();
@@ -50,7 +50,7 @@ test("an admin reviews, filters, syncs and rejects contact updates", async ({ pa
   for (const u of [mobileOnly, emailOnly, both, toReject]) {
     await expect(row(page, u.id)).toContainText("Pending");
   }
-  await expect(row(page, mobileOnly.id)).toContainText("+230 5811 0007");
+  await expect(row(page, mobileOnly.id)).toContainText("→ 5811 0049");
   await expect(row(page, emailOnly.id)).toContainText("report.e2e@example.mu");
 
   // Filter by status, agent and date range; each lands in the URL.
@@ -220,4 +220,30 @@ test("export CSV and Excel of a filter, then mark exactly that export as synced"
   );
   await expect(row(page, u.id)).toContainText("Synced");
   await expect(row(page, later.id)).toContainText("Pending");
+});
+
+test("the admin's overview shows the sync dashboard with its chart, and Activity lists what admins did", async ({ page }) => {
+  await signIn(page, ADMIN);
+  await expect(page.getByRole("heading", { name: "Contact updates" })).toBeVisible();
+  const chart = page.getByTestId("updates-chart");
+  await expect(chart).toBeVisible();
+  // Readable without the picture: its description, and the figures as a table.
+  await expect(chart.locator("desc")).toContainText("in the last 30 days");
+  await page.getByText("The figures as a table").click();
+  await expect(page.getByRole("columnheader", { name: "Customer provided new contact" })).toBeVisible();
+  await expect(page.getByTestId("pending-count")).toHaveText(/^\d+$/);
+  await page.getByTestId("pending-count").getByRole("link").click();
+  await expect(page).toHaveURL(/\/admin\/contact-updates\?status=pending/);
+
+  await page.getByRole("link", { name: "Activity" }).click();
+  await expect(page.getByRole("heading", { name: "Activity" })).toBeVisible();
+  await hydrated(page);
+  await expect(page.locator("tr[data-action]").first()).toBeVisible();
+  await page.getByLabel("Action").selectOption({ label: "Contact updates synced" });
+  await expect(page).toHaveURL(/action=contact_updates.sync/);
+  await expect(page.locator("tr[data-action]").first()).toHaveAttribute("data-action", "contact_updates.sync");
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+    .analyze();
+  expect(results.violations.map((v) => v.id)).toEqual([]);
 });

@@ -22,7 +22,11 @@ fn activity_url(action: &str, page: i64) -> String {
     if page > 1 {
         params.push(format!("page={page}"));
     }
-    if params.is_empty() { "/admin/activity".to_owned() } else { format!("/admin/activity?{}", params.join("&")) }
+    if params.is_empty() {
+        "/admin/activity".to_owned()
+    } else {
+        format!("/admin/activity?{}", params.join("&"))
+    }
 }
 
 /// Admin → Activity: every export, sync, rejection, import, user change and token change, who

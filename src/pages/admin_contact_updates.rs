@@ -247,7 +247,7 @@ fn Report(page: ReportPage, version: RwSignal<u32>, done: RwSignal<Option<String
                             }.into_any()
                         } else {
                             view! {
-                                <span>{format!("The pending updates on this page are selected. ")}</span>
+                                <span>"The pending updates on this page are selected. "</span>
                                 <button type="button" class="btn link" data-testid="select-all-matching"
                                     on:click=move |_| all_matching.set(true)>
                                     {format!("Select all {total} matching this filter")}

@@ -10,7 +10,12 @@ use crate::{
 };
 
 /// One page of the log, newest first; `action` empty means every action.
-pub async fn page(state: &AppState, admin: &AuthUser, action: &str, page: i64) -> Result<ActivityPage, AppError> {
+pub async fn page(
+    state: &AppState,
+    admin: &AuthUser,
+    action: &str,
+    page: i64,
+) -> Result<ActivityPage, AppError> {
     if admin.role != Role::Admin {
         return Err(AppError::Forbidden);
     }
@@ -19,10 +24,17 @@ pub async fn page(state: &AppState, admin: &AuthUser, action: &str, page: i64) -
         return Err(AppError::invalid("action", "No such action."));
     }
     let page = page.max(1);
-    let (total, rows) = state.db.audit_page(action, ACTIVITY_PAGE_SIZE, (page - 1) * ACTIVITY_PAGE_SIZE).await?;
+    let (total, rows) =
+        state.db.audit_page(action, ACTIVITY_PAGE_SIZE, (page - 1) * ACTIVITY_PAGE_SIZE).await?;
     let entries = rows
         .into_iter()
-        .map(|r| ActivityEntry { id: r.id, at: time::display(r.at), actor: r.actor_name, action: r.action, detail: r.detail })
+        .map(|r| ActivityEntry {
+            id: r.id,
+            at: time::display(r.at),
+            actor: r.actor_name,
+            action: r.action,
+            detail: r.detail,
+        })
         .collect();
     Ok(ActivityPage { entries, total, page, actions: state.db.audit_actions().await? })
 }

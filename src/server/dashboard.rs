@@ -19,7 +19,8 @@ pub async fn dashboard(state: &AppState, admin: &AuthUser) -> Result<Dashboard, 
     let today = time::day_of(now);
     let first = time::add_days(today, -(CHART_DAYS - 1));
     let days: Vec<_> = (0..CHART_DAYS).map(|i| time::add_days(first, i)).collect();
-    let bounds: Vec<(i64, i64)> = days.iter().map(|d| (time::day_start_ms(*d), time::day_end_ms(*d))).collect();
+    let bounds: Vec<(i64, i64)> =
+        days.iter().map(|d| (time::day_start_ms(*d), time::day_end_ms(*d))).collect();
 
     let pending = state.db.count_pending_updates().await?;
     let synced_this_week = state.db.count_synced_since(time::day_start_ms(time::week_start(today))).await?;
@@ -53,7 +54,12 @@ pub async fn dashboard(state: &AppState, admin: &AuthUser) -> Result<Dashboard, 
         .updates_per_agent(bounds[0].0)
         .await?
         .into_iter()
-        .map(|a| AgentCounts { agent_id: a.agent_id, name: a.agent_name, updates: a.updates, pending: a.pending })
+        .map(|a| AgentCounts {
+            agent_id: a.agent_id,
+            name: a.agent_name,
+            updates: a.updates,
+            pending: a.pending,
+        })
         .collect();
     Ok(Dashboard { pending, synced_this_week, oldest_pending, days: counts, agents })
 }

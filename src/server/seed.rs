@@ -7,6 +7,7 @@ use super::{
     auth::hash_password_async,
     db::{
         Db,
+        contact_updates::SeededUpdate,
         customers::{NewCustomer, NewPolicy},
     },
     time::now_ms,
@@ -140,8 +141,47 @@ pub async fn seed_if_empty(db: &Db) -> Result<Seeded, AppError> {
     }
     let customers = demo_customers(DEMO_CUSTOMERS);
     db.insert_customers(&customers, now, true).await?;
+    seed_updates(db, now).await?;
     tracing::info!(customers = customers.len(), "demo data seeded");
     Ok(Seeded::Yes { customers: customers.len() })
+}
+
+/// Demo corrections over the last three weeks, so the admin's report and dashboard have
+/// something to show: the older ones synced, one rejected, the recent ones pending. They touch
+/// generated customers only (index 100 on), never the ones the documents and tests name.
+async fn seed_updates(db: &Db, now: i64) -> Result<(), AppError> {
+    use crate::domain::contact_update::{UpdateReason, UpdateStatus};
+
+    let agents: Vec<i64> = [db.user_by_username("priya").await?, db.user_by_username("jean").await?]
+        .into_iter()
+        .flatten()
+        .map(|u| u.id)
+        .collect();
+    let admin = db.user_by_username("admin").await?.map_or(0, |u| u.id);
+    if agents.is_empty() || admin == 0 {
+        return Ok(());
+    }
+    for i in 0..36_i64 {
+        let customer_id = format!("{}", 20_000 + (100 + i) * 7);
+        let new_mobile = format!("+2305{:07}", 8_100_000 + i);
+        let status = match i {
+            20 => UpdateStatus::Rejected,
+            i if i < 24 => UpdateStatus::Synced,
+            _ => UpdateStatus::Pending,
+        };
+        let update = SeededUpdate {
+            customer_id: &customer_id,
+            new_mobile: &new_mobile,
+            reason: UpdateReason::ALL[(i % 6) as usize].label(),
+            agent_id: agents[(i as usize) % agents.len()],
+            // Oldest first, about two a day.
+            captured_at: now - (35 - i) * 13 * 3_600_000 - 3_600_000,
+            status,
+            decided_by: admin,
+        };
+        db.seed_update(&update).await?;
+    }
+    Ok(())
 }
 
 /// `Marie-Josée` → `mariejosee`, for demo email addresses.

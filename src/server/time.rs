@@ -89,7 +89,9 @@ pub fn short_day(day: Day) -> String {
 /// The first millisecond of `day` in the business time zone (its midnight, or the first moment
 /// after a gap).
 pub fn day_start_ms(day: Day) -> i64 {
-    civil(day).and_then(|date| date.to_zoned(zone().clone()).ok()).map_or(0, |z| z.timestamp().as_millisecond())
+    civil(day)
+        .and_then(|date| date.to_zoned(zone().clone()).ok())
+        .map_or(0, |z| z.timestamp().as_millisecond())
 }
 
 /// The first millisecond after `day`: `to_date` is inclusive, so the range ends here.

@@ -24,7 +24,8 @@ async fn the_dashboard_counts_pending_synced_oldest_per_day_and_per_agent() {
     let recent = insert_update(&app, kevin, agent, "+23058000011", now - 2 * DAY).await;
     insert_update(&app, kevin, admin_id, "+23058000012", now).await;
     let admin = app.signed_in(ADMIN).await;
-    let synced = admin.patch(app.url(&format!("/v1/customer_contact_updates/{recent}/sync"))).send().await.unwrap();
+    let synced =
+        admin.patch(app.url(&format!("/v1/customer_contact_updates/{recent}/sync"))).send().await.unwrap();
     assert_eq!(synced.status(), StatusCode::OK);
 
     let response = app.call(&admin, "admin/dashboard", &[]).await;
@@ -37,7 +38,8 @@ async fn the_dashboard_counts_pending_synced_oldest_per_day_and_per_agent() {
     assert_eq!(d["oldest_pending"]["days"], 40);
     let days = d["days"].as_array().unwrap();
     assert_eq!(days.len(), 30);
-    let total = |day: &Value| day["by_reason"].as_array().unwrap().iter().map(|n| n.as_i64().unwrap()).sum::<i64>();
+    let total =
+        |day: &Value| day["by_reason"].as_array().unwrap().iter().map(|n| n.as_i64().unwrap()).sum::<i64>();
     assert_eq!(total(&days[29]), 1, "today: the admin's update");
     assert_eq!(total(&days[27]), 1, "two days ago");
     assert_eq!(days.iter().map(total).sum::<i64>(), 2, "40 days ago is outside the chart");
@@ -45,7 +47,10 @@ async fn the_dashboard_counts_pending_synced_oldest_per_day_and_per_agent() {
     let agents = d["agents"].as_array().unwrap();
     assert_eq!(agents.len(), 2);
     for a in agents {
-        assert_eq!((a["updates"].as_i64(), a["pending"].as_i64()), (Some(1), Some(i64::from(a["agent_id"] == admin_id))));
+        assert_eq!(
+            (a["updates"].as_i64(), a["pending"].as_i64()),
+            (Some(1), Some(i64::from(a["agent_id"] == admin_id)))
+        );
     }
 }
 
@@ -83,8 +88,10 @@ async fn activity_lists_every_admin_action_and_cannot_be_rewritten() {
     let export = admin.get(app.url("/v1/customer_contact_updates/export.csv")).send().await.unwrap();
     assert_eq!(export.status(), StatusCode::OK);
 
-    let log: Value = app.call(&admin, "admin/activity", &[("action", ""), ("page", "1")]).await.json().await.unwrap();
-    let actions: Vec<&str> = log["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    let log: Value =
+        app.call(&admin, "admin/activity", &[("action", ""), ("page", "1")]).await.json().await.unwrap();
+    let actions: Vec<&str> =
+        log["entries"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["contact_updates.export", "contact_updates.reject"], "newest first");
     assert_eq!(log["entries"][0]["actor"], "Test admin");
     assert!(log["entries"][1]["detail"].as_str().unwrap().contains("typo"));
@@ -104,6 +111,10 @@ async fn activity_lists_every_admin_action_and_cannot_be_rewritten() {
     for endpoint in ["admin/activity", "admin/dashboard"] {
         let form = [("action", ""), ("page", "1")];
         assert_eq!(app.call(&agent, endpoint, &form).await.status(), StatusCode::FORBIDDEN, "{endpoint}");
-        assert_eq!(app.call(&app.client(), endpoint, &form).await.status(), StatusCode::UNAUTHORIZED, "{endpoint}");
+        assert_eq!(
+            app.call(&app.client(), endpoint, &form).await.status(),
+            StatusCode::UNAUTHORIZED,
+            "{endpoint}"
+        );
     }
 }

@@ -79,6 +79,8 @@ impl Db {
 
     /// Every action the log holds, for the filter.
     pub async fn audit_actions(&self) -> Result<Vec<String>, sqlx::Error> {
-        sqlx::query_scalar("SELECT DISTINCT action FROM admin_audit_log ORDER BY action").fetch_all(self.pool()).await
+        sqlx::query_scalar("SELECT DISTINCT action FROM admin_audit_log ORDER BY action")
+            .fetch_all(self.pool())
+            .await
     }
 }

@@ -407,3 +407,59 @@ async fn set_current_contacts<'a>(
         .push(" FROM v WHERE contacts.id = v.id");
     q.build().execute(conn).await.map(|_| ())
 }
+
+/// A correction as the demo data has it: captured in the past, possibly decided already.
+pub struct SeededUpdate<'a> {
+    pub customer_id: &'a str,
+    pub new_mobile: &'a str,
+    pub reason: &'a str,
+    pub agent_id: i64,
+    pub captured_at: i64,
+    pub status: UpdateStatus,
+    pub decided_by: i64,
+}
+
+impl Db {
+    /// Stores a past correction of the demo data and, unless rejected, makes it the contact's
+    /// current mobile. Returns false when there is no such customer.
+    pub async fn seed_update(&self, u: &SeededUpdate<'_>) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool().begin().await?;
+        let decided_at = (u.status != UpdateStatus::Pending).then_some(u.captured_at + 86_400_000);
+        let by = (u.status != UpdateStatus::Pending).then_some(u.decided_by);
+        let synced = u.status == UpdateStatus::Synced;
+        let inserted = sqlx::query(
+            "INSERT INTO contact_updates (contact_id, customer_id, policy_number, customer_name, old_mobile, \
+             new_mobile, update_reason, agent_id, agent_name, captured_at, status, synced_at, synced_by, \
+             rejected_at, rejected_by, reject_reason, idempotency_key) \
+             SELECT c.id, c.customer_id, (SELECT MIN(p.policy_number) FROM policies p WHERE p.contact_id = c.id), \
+             c.name, c.mobile, $1, $2, a.id, a.name, $3, $4, $5, $6, $7, $8, $9, $10 \
+             FROM contacts c, users a WHERE c.customer_id = $11 AND a.id = $12",
+        )
+        .bind(u.new_mobile)
+        .bind(u.reason)
+        .bind(u.captured_at)
+        .bind(u.status.as_str())
+        .bind(decided_at.filter(|_| synced))
+        .bind(by.filter(|_| synced))
+        .bind(decided_at.filter(|_| !synced))
+        .bind(by.filter(|_| !synced))
+        .bind((u.status == UpdateStatus::Rejected).then_some("Customer denies asking for this change"))
+        .bind(format!("demo-{}-{}", u.customer_id, u.captured_at))
+        .bind(u.customer_id)
+        .bind(u.agent_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if inserted && u.status != UpdateStatus::Rejected {
+            sqlx::query("UPDATE contacts SET mobile = $1, updated_at = $2 WHERE customer_id = $3")
+                .bind(u.new_mobile)
+                .bind(u.captured_at)
+                .bind(u.customer_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(inserted)
+    }
+}

@@ -22,7 +22,9 @@ pub struct AgentRow {
 
 impl Db {
     pub async fn count_pending_updates(&self) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM contact_updates WHERE status = 'pending'").fetch_one(self.pool()).await
+        sqlx::query_scalar("SELECT COUNT(*) FROM contact_updates WHERE status = 'pending'")
+            .fetch_one(self.pool())
+            .await
     }
 
     pub async fn count_synced_since(&self, since: i64) -> Result<i64, sqlx::Error> {
@@ -43,7 +45,10 @@ impl Db {
 
     /// (day index, reason, count) for each day `[start, end)` of `days`: one range scan of the
     /// capture-time index per day, so the days are business days whatever the time zone does.
-    pub async fn updates_per_day_and_reason(&self, days: &[(i64, i64)]) -> Result<Vec<(i64, String, i64)>, sqlx::Error> {
+    pub async fn updates_per_day_and_reason(
+        &self,
+        days: &[(i64, i64)],
+    ) -> Result<Vec<(i64, String, i64)>, sqlx::Error> {
         if days.is_empty() {
             return Ok(Vec::new());
         }

@@ -11,6 +11,7 @@ use super::{
     audit::audit_in,
     contact_updates::{ContactUpdateRow, UPDATE_COLUMNS},
     push_in_list,
+    search::{name_terms, prefix_end},
 };
 use crate::domain::{contact_update::UpdateStatus, report::Leads};
 
@@ -90,12 +91,25 @@ pub(super) fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, query: &UpdateQuery)
         Some(Leads::Include) | None => {}
     }
     if let Some(text) = &query.q {
-        let escaped = like_escape(text);
+        // A policy number's beginning, or every word a beginning of a word of the name, accents
+        // and case folded: the same rule as the customer search, on its term index.
         q.push(" AND (upper(u.policy_number) LIKE ")
-            .push_bind(format!("{}%", escaped.to_uppercase()))
-            .push(" ESCAPE '\\' OR lower(u.customer_name) LIKE ")
-            .push_bind(format!("%{}%", escaped.to_lowercase()))
-            .push(" ESCAPE '\\')");
+            .push_bind(format!("{}%", like_escape(text).to_uppercase()))
+            .push(" ESCAPE '\\'");
+        let words = name_terms(text);
+        if !words.is_empty() {
+            q.push(" OR (1 = 1");
+            for w in words {
+                let end = prefix_end(&w);
+                q.push(" AND EXISTS (SELECT 1 FROM contact_name_terms t WHERE t.contact_id = u.contact_id AND t.term >= ")
+                    .push_bind(w)
+                    .push(" AND t.term < ")
+                    .push_bind(end)
+                    .push(")");
+            }
+            q.push(")");
+        }
+        q.push(")");
     }
 }
 

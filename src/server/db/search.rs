@@ -79,7 +79,7 @@ impl SearchQuery {
 }
 
 /// Terms contain only `[a-z0-9]`, so every word starting with `p` sorts in `[p, p~)`.
-fn prefix_end(prefix: &str) -> String {
+pub(super) fn prefix_end(prefix: &str) -> String {
     format!("{prefix}~")
 }
 
