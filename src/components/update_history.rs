@@ -53,6 +53,9 @@ fn HistoryEntry(u: ContactUpdateView) -> impl IntoView {
             {change("Email", u.old_email, u.new_email)}
             <p class="history-reason">"Reason: " {u.reason}</p>
             {u.notes.map(|n| view! { <p class="history-notes">"Notes: " {n}</p> })}
+            {u.reject_reason.map(|why| view! {
+                <p class="history-notes">"Rejected by an admin: " {why} " (the previous details apply)"</p>
+            })}
         </li>
     }
 }

@@ -78,6 +78,8 @@ pub struct ContactUpdateView {
     pub reason: String,
     pub notes: Option<String>,
     pub status: UpdateStatus,
+    /// Why an admin rejected it; a rejected update is not the customer's value.
+    pub reject_reason: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

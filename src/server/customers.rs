@@ -77,6 +77,7 @@ impl From<ContactUpdateRow> for ContactUpdateView {
             reason: u.update_reason,
             notes: u.notes,
             status: u.status,
+            reject_reason: u.reject_reason,
         }
     }
 }

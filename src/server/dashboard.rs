@@ -1,6 +1,8 @@
 //! The admin dashboard: pending, synced this week, the oldest pending update, updates per
 //! business day and reason for the chart, and per agent.
 
+use std::time::{Duration, Instant};
+
 use super::{AppState, auth::AuthUser, time};
 use crate::{
     domain::{
@@ -11,10 +13,32 @@ use crate::{
     error::AppError,
 };
 
+/// The dashboard is at most this old: computing it reads the last 30 days of updates (about
+/// 50 ms with a million stored), and several admins' page views share one computation. An
+/// admin's own sync or rejection clears it at once ([`forget`]).
+const TTL: Duration = Duration::from_secs(5);
+
 pub async fn dashboard(state: &AppState, admin: &AuthUser) -> Result<Dashboard, AppError> {
     if admin.role != Role::Admin {
         return Err(AppError::Forbidden);
     }
+    let mut cache = state.dashboard.lock().await;
+    if let Some((at, d)) = cache.as_ref()
+        && at.elapsed() < TTL
+    {
+        return Ok(d.clone());
+    }
+    let fresh = compute(state).await?;
+    *cache = Some((Instant::now(), fresh.clone()));
+    Ok(fresh)
+}
+
+/// After a status change: the next dashboard is computed afresh.
+pub async fn forget(state: &AppState) {
+    *state.dashboard.lock().await = None;
+}
+
+async fn compute(state: &AppState) -> Result<Dashboard, AppError> {
     let now = time::now_ms();
     let today = time::day_of(now);
     let first = time::add_days(today, -(CHART_DAYS - 1));
@@ -39,14 +63,14 @@ pub async fn dashboard(state: &AppState, admin: &AuthUser) -> Result<Dashboard, 
             by_reason: vec![0; UpdateReason::ALL.len()],
         })
         .collect();
-    for (day, reason, n) in state.db.updates_per_day_and_reason(&bounds).await? {
+    for row in state.db.updates_per_day(&bounds).await? {
         // Stored reasons are the labels; anything unknown counts as "Other".
-        let at = UpdateReason::parse(&reason)
+        let at = UpdateReason::parse(&row.reason)
             .ok()
             .and_then(|r| UpdateReason::ALL.iter().position(|x| *x == r))
             .unwrap_or(UpdateReason::ALL.len() - 1);
-        if let Some(c) = usize::try_from(day).ok().and_then(|d| counts.get_mut(d)) {
-            c.by_reason[at] += n;
+        if let Some(c) = usize::try_from(row.day).ok().and_then(|d| counts.get_mut(d)) {
+            c.by_reason[at] += row.n;
         }
     }
     let agents = state

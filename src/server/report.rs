@@ -95,10 +95,11 @@ pub async fn page(state: &AppState, admin: &AuthUser, query: &str) -> Result<Rep
     let params = params_of(query);
     let filter = ReportFilter::from_params(|k| params.get(k).cloned())?;
     let paging = page_paging(&params);
-    // Read the bound first: every row counted below existed when it was read.
+    // Read first, so "all matching" never reaches a row captured after the page was read.
+    // The count itself is not bounded by it: a bound on the id would turn SQLite's count of an
+    // index into a range scan (73 ms instead of 5 over a million rows).
     let as_of = state.db.max_update_id().await?;
-    let mut resolved = resolve(&filter, Leads::Include);
-    resolved.up_to_id = Some(as_of);
+    let resolved = resolve(&filter, Leads::Include);
     let total = state.db.count_updates(&resolved).await?;
     let rows = state.db.list_updates(&resolved, paging.limit, paging.offset).await?;
     let agents = state.db.user_names().await?;
@@ -156,6 +157,7 @@ pub async fn sync_one(state: &AppState, admin: &AuthUser, id: i64) -> Result<Syn
         UpdateStatus::Pending => {}
     }
     let synced = state.db.sync_updates(&[id], admin.id, time::now_ms(), &format!("update {id}")).await?;
+    super::dashboard::forget(state).await;
     let record = state.db.update_record(id).await?.ok_or_else(|| no_such_update(id))?;
     match (synced, record.update.status) {
         (1, _) | (_, UpdateStatus::Synced) => Ok(SyncedOne::Synced(record)),
@@ -188,6 +190,7 @@ pub async fn sync_ids(state: &AppState, admin: &AuthUser, ids: &[i64]) -> Result
     unique.dedup();
     let detail = format!("{} selected update(s)", unique.len());
     let synced = state.db.sync_updates(&unique, admin.id, time::now_ms(), &detail).await?;
+    super::dashboard::forget(state).await;
     Ok(SyncOutcome { synced_count: synced, skipped_count: unique.len() as i64 - synced })
 }
 
@@ -211,6 +214,7 @@ pub async fn sync_matching(
         if shown.is_empty() { "no filter" } else { &shown }
     );
     let (matching, synced) = state.db.sync_matching(&query, admin.id, time::now_ms(), &detail).await?;
+    super::dashboard::forget(state).await;
     Ok(SyncOutcome { synced_count: synced, skipped_count: matching - synced })
 }
 
@@ -223,7 +227,9 @@ pub async fn reject(
 ) -> Result<ReportRecord, AppError> {
     require_admin(admin)?;
     let reason = crate::domain::report::parse_reject_reason(reason)?;
-    match state.db.reject_update(id, admin.id, &reason, time::now_ms()).await? {
+    let outcome = state.db.reject_update(id, admin.id, &reason, time::now_ms()).await?;
+    super::dashboard::forget(state).await;
+    match outcome {
         RejectOutcome::Rejected(_) => {
             tracing::info!(update_id = id, admin = admin.id, "contact update rejected");
             state.db.update_record(id).await?.ok_or_else(|| no_such_update(id))

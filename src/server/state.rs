@@ -12,7 +12,10 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
 use super::{config::Config, contact_updates::UpdateWriter, db::Db, mail::Mailer};
-use crate::{domain::overview::Overview, error::AppError};
+use crate::{
+    domain::{dashboard::Dashboard, overview::Overview},
+    error::AppError,
+};
 
 /// The Overview figures aggregate every policy; with a book of 100,000 customers that is tens of
 /// milliseconds, too much for every page view. They are recomputed at most this often.
@@ -32,6 +35,8 @@ pub struct AppState {
     /// Held while the figures are recomputed, so concurrent page views wait for one computation
     /// instead of each starting their own.
     overview: Arc<tokio::sync::Mutex<Option<(Instant, Overview)>>>,
+    /// The admin dashboard, shared the same way (see `dashboard`).
+    pub(crate) dashboard: Arc<tokio::sync::Mutex<Option<(Instant, Dashboard)>>>,
 }
 
 impl AppState {
@@ -45,6 +50,7 @@ impl AppState {
             assets: Arc::new(assets),
             demo_data: Arc::new(AtomicBool::new(demo)),
             overview: Arc::new(tokio::sync::Mutex::new(None)),
+            dashboard: Arc::new(tokio::sync::Mutex::new(None)),
         }
     }
 

@@ -279,15 +279,19 @@ async fn all_matching_syncs_only_what_existed_when_the_admin_looked() {
     assert!(!pending.contains(&kevin) && !pending.contains(&yusuf));
 }
 
-async fn latest(app: &TestApp, client: &Client) -> (Value, Value) {
-    let body: Value = client
+async fn latest_body(app: &TestApp, client: &Client) -> Value {
+    client
         .get(app.url("/v1/customer_contact_updates/latest/12345"))
         .send()
         .await
         .unwrap()
         .json()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+async fn latest(app: &TestApp, client: &Client) -> (Value, Value) {
+    let body = latest_body(app, client).await;
     (body["latest_mobile"].clone(), body["latest_email"].clone())
 }
 
@@ -343,6 +347,7 @@ async fn a_rejected_update_stops_being_the_current_value_field_by_field() {
         (json!("+23057372333"), json!("old@email.com")),
         "the master system's values"
     );
+    assert_eq!(latest_body(&app, &agent).await["updated_by"], Value::Null, "no correction stands");
     // The customer page marks nothing and shows both as rejected.
     let detail: Value = app
         .call(&agent, "customers/get", &[("id", &contact_id(&app, "12345").await.to_string())])

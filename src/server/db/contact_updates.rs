@@ -236,10 +236,11 @@ impl Db {
             .collect())
     }
 
-    /// The newest update of a contact (for "updated by … at …" of the latest-contact API).
+    /// The newest update of a contact that stands (for "updated by … at …" of the
+    /// latest-contact API): a rejected one set nothing.
     pub async fn latest_update_of(&self, contact_id: i64) -> Result<Option<ContactUpdateRow>, sqlx::Error> {
         sqlx::query_as(&format!(
-            "SELECT {UPDATE_COLUMNS} FROM contact_updates WHERE contact_id = $1 \
+            "SELECT {UPDATE_COLUMNS} FROM contact_updates WHERE contact_id = $1 AND status <> 'rejected' \
              ORDER BY captured_at DESC, id DESC LIMIT 1"
         ))
         .bind(contact_id)

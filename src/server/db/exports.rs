@@ -6,7 +6,8 @@ use sqlx::{FromRow, QueryBuilder, Sqlite};
 use super::{
     Db,
     audit::audit_in,
-    report::{ReportRecord, UpdateQuery, push_filter, select_records},
+    contact_updates::{ContactUpdateRow, UPDATE_COLUMNS},
+    report::{UpdateQuery, push_filter},
 };
 use crate::domain::report::ExportFormat;
 
@@ -70,20 +71,25 @@ impl Db {
     }
 
     /// The export's updates with ids above `after`, in id order (the order they were captured).
+    /// Only the update's own columns: the file carries ids, not names, and every join or
+    /// column is paid a million times.
     pub async fn export_rows(
         &self,
         export_id: i64,
         after: i64,
         limit: i64,
-    ) -> Result<Vec<ReportRecord>, sqlx::Error> {
-        let mut q = QueryBuilder::<Sqlite>::new(select_records());
-        q.push(" JOIN export_items e ON e.update_id = u.id WHERE e.export_id = ")
-            .push_bind(export_id)
-            .push(" AND e.update_id > ")
-            .push_bind(after)
-            .push(" ORDER BY e.update_id LIMIT ")
-            .push_bind(limit);
-        q.build_query_as().fetch_all(self.pool()).await
+    ) -> Result<Vec<ContactUpdateRow>, sqlx::Error> {
+        let columns: Vec<String> = UPDATE_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect();
+        sqlx::query_as(&format!(
+            "SELECT {} FROM export_items e JOIN contact_updates u ON u.id = e.update_id \
+             WHERE e.export_id = $1 AND e.update_id > $2 ORDER BY e.update_id LIMIT $3",
+            columns.join(", ")
+        ))
+        .bind(export_id)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await
     }
 
     pub async fn export_by_id(&self, id: i64) -> Result<Option<ExportRow>, sqlx::Error> {

@@ -51,18 +51,6 @@ pub enum RejectOutcome {
     Decided(ContactUpdateRow),
 }
 
-/// `%`, `_` and the escape character itself match literally in a LIKE pattern.
-fn like_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// Appends ` WHERE …` for `query` over `contact_updates u`.
 pub(super) fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, query: &UpdateQuery) {
     q.push(" WHERE 1 = 1");
@@ -91,20 +79,28 @@ pub(super) fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, query: &UpdateQuery)
         Some(Leads::Include) | None => {}
     }
     if let Some(text) = &query.q {
-        // A policy number's beginning, or every word a beginning of a word of the name, accents
-        // and case folded: the same rule as the customer search, on its term index.
-        q.push(" AND (upper(u.policy_number) LIKE ")
-            .push_bind(format!("{}%", like_escape(text).to_uppercase()))
-            .push(" ESCAPE '\\'");
-        let words = name_terms(text);
-        if !words.is_empty() {
-            q.push(" OR (1 = 1");
-            for w in words {
-                let end = prefix_end(&w);
-                q.push(" AND EXISTS (SELECT 1 FROM contact_name_terms t WHERE t.contact_id = u.contact_id AND t.term >= ")
-                    .push_bind(w)
-                    .push(" AND t.term < ")
-                    .push_bind(end)
+        // A policy number's beginning (stored upper-case), or every word a beginning of a word
+        // of the name, accents and case folded: the customer search's rule, on its term index.
+        // Both sides are index ranges, so SQLite answers the OR as a union of two lookups.
+        let policy = text.trim().to_uppercase();
+        q.push(" AND ((u.policy_number >= ")
+            .push_bind(policy.clone())
+            .push(" AND u.policy_number < ")
+            .push_bind(prefix_end(&policy))
+            .push(")");
+        let mut words = name_terms(text);
+        // The longest word is usually the rarest: its range drives, the others are probes.
+        words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        if let Some((driver, others)) = words.split_first() {
+            q.push(" OR u.contact_id IN (SELECT t.contact_id FROM contact_name_terms t WHERE t.term >= ")
+                .push_bind(driver.clone())
+                .push(" AND t.term < ")
+                .push_bind(prefix_end(driver));
+            for w in others {
+                q.push(" AND EXISTS (SELECT 1 FROM contact_name_terms o WHERE o.contact_id = t.contact_id AND o.term >= ")
+                    .push_bind(w.clone())
+                    .push(" AND o.term < ")
+                    .push_bind(prefix_end(w))
                     .push(")");
             }
             q.push(")");
@@ -298,15 +294,4 @@ async fn restore_field(
     .execute(conn)
     .await
     .map(|_| ())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::like_escape;
-
-    #[test]
-    fn like_wildcards_are_taken_literally() {
-        assert_eq!(like_escape("50%_a\\b"), "50\\%\\_a\\\\b");
-        assert_eq!(like_escape("LIB/C7013"), "LIB/C7013");
-    }
 }
