@@ -127,6 +127,15 @@ peak_rss_during() {
 seconds_of() { local s e; s=$(date +%s.%N); "$@"; e=$(date +%s.%N); awk -v a="$s" -v b="$e" 'BEGIN { printf "%.2f", b - a }'; }
 export_to() { curl -fsS -o "$2" -D "$workdir/export.headers" -H "Cookie: $COOKIE" "$base$1"; }
 
+# The export's own memory, not what the 200-connection rows above left in the allocator: a
+# fresh server process on the same database (sessions survive a restart).
+kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+"$bin" serve >>"$workdir/server.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do
+  curl -fsS "$base/readyz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
 rss_before=$(awk '/^RssAnon/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status")
 peak_rss_during export_to "/v1/customer_contact_updates/export.csv?leads=include" "$workdir/all.csv"
 csv_s="$during_s"

@@ -53,28 +53,40 @@ pub enum RejectOutcome {
 
 /// Appends ` WHERE …` for `query` over `contact_updates u`.
 pub(super) fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, query: &UpdateQuery) {
-    q.push(" WHERE 1 = 1");
+    // No condition, no WHERE: SQLite counts a whole table from its smallest index only then.
+    let mut first = true;
+    let mut and = |q: &mut QueryBuilder<'_, Sqlite>| {
+        q.push(if first { " WHERE " } else { " AND " });
+        first = false;
+    };
     if let Some(status) = query.status {
-        q.push(" AND u.status = ").push_bind(status.as_str());
+        and(q);
+        q.push("u.status = ").push_bind(status.as_str());
     }
     if let Some(agent) = query.agent_id {
-        q.push(" AND u.agent_id = ").push_bind(agent);
+        and(q);
+        q.push("u.agent_id = ").push_bind(agent);
     }
     if let Some(from) = query.from_ms {
-        q.push(" AND u.captured_at >= ").push_bind(from);
+        and(q);
+        q.push("u.captured_at >= ").push_bind(from);
     }
     if let Some(to) = query.to_ms {
-        q.push(" AND u.captured_at < ").push_bind(to);
+        and(q);
+        q.push("u.captured_at < ").push_bind(to);
     }
     if let Some(up_to) = query.up_to_id {
-        q.push(" AND u.id <= ").push_bind(up_to);
+        and(q);
+        q.push("u.id <= ").push_bind(up_to);
     }
     match query.leads {
         Some(Leads::Exclude) => {
-            q.push(" AND u.customer_id IS NOT NULL");
+            and(q);
+            q.push("u.customer_id IS NOT NULL");
         }
         Some(Leads::Only) => {
-            q.push(" AND u.customer_id IS NULL");
+            and(q);
+            q.push("u.customer_id IS NULL");
         }
         Some(Leads::Include) | None => {}
     }
@@ -83,7 +95,8 @@ pub(super) fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, query: &UpdateQuery)
         // of the name, accents and case folded: the customer search's rule, on its term index.
         // Both sides are index ranges, so SQLite answers the OR as a union of two lookups.
         let policy = text.trim().to_uppercase();
-        q.push(" AND ((u.policy_number >= ")
+        and(q);
+        q.push("((u.policy_number >= ")
             .push_bind(policy.clone())
             .push(" AND u.policy_number < ")
             .push_bind(prefix_end(&policy))
