@@ -27,7 +27,7 @@ cargo test --features ssr
 
 step "release build"
 # Without the error's own backtrace, the reason stays in the last lines of the log.
-RUST_LIB_BACKTRACE=0 cargo leptos build --release --precompress
+RUST_LIB_BACKTRACE=0 cargo leptos build --release --precompress --split
 
 step "browser tests (Playwright, Chromium)"
 scripts/e2e.sh

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
+    Lazy,
     components::{ParentRoute, Route, Router, Routes},
     path,
 };
@@ -10,9 +11,11 @@ use leptos_router::{
 use crate::{
     components::{admin_only::AdminOnly, layout::AppLayout},
     pages::{
-        admin_activity::AdminActivityPage, admin_contact_updates::AdminContactUpdatesPage,
-        admin_import::AdminImportPage, admin_outbox::AdminOutboxPage, admin_users::AdminUsersPage,
-        customer_detail::CustomerDetailPage, customers::CustomersPage, home::HomePage, login::LoginPage,
+        admin::{ActivityRoute, ContactUpdatesRoute, ImportRoute, OutboxRoute, UsersRoute},
+        customer_detail::CustomerDetailPage,
+        customers::CustomersPage,
+        home::HomePage,
+        login::LoginPage,
         not_found::NotFound,
     },
 };
@@ -77,11 +80,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/customers") view=CustomersPage/>
                     <Route path=path!("/customers/:id") view=CustomerDetailPage/>
                     <ParentRoute path=path!("/admin") view=AdminOnly>
-                        <Route path=path!("/contact-updates") view=AdminContactUpdatesPage/>
-                        <Route path=path!("/activity") view=AdminActivityPage/>
-                        <Route path=path!("/users") view=AdminUsersPage/>
-                        <Route path=path!("/import") view=AdminImportPage/>
-                        <Route path=path!("/outbox") view=AdminOutboxPage/>
+                        <Route path=path!("/contact-updates") view={Lazy::<ContactUpdatesRoute>::new()}/>
+                        <Route path=path!("/activity") view={Lazy::<ActivityRoute>::new()}/>
+                        <Route path=path!("/users") view={Lazy::<UsersRoute>::new()}/>
+                        <Route path=path!("/import") view={Lazy::<ImportRoute>::new()}/>
+                        <Route path=path!("/outbox") view={Lazy::<OutboxRoute>::new()}/>
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

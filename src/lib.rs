@@ -14,10 +14,12 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-/// Entry point of the browser build: attaches the client to the server-rendered HTML.
+/// Entry point of the browser build: attaches the client to the server-rendered HTML. The lazy
+/// variant waits for a lazy route's code (the admin pages, split off by `--split`) before
+/// hydrating it; `hydrate_body` panics on a lazy route.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_lazy(app::App);
 }

@@ -1,5 +1,6 @@
 //! One file per route.
 
+pub mod admin;
 pub mod admin_activity;
 pub mod admin_contact_updates;
 pub mod admin_import;
