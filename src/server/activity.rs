@@ -2,10 +2,7 @@
 
 use super::{AppState, auth::AuthUser, time};
 use crate::{
-    domain::{
-        activity::{ACTIVITY_PAGE_SIZE, ActivityEntry, ActivityPage},
-        user::Role,
-    },
+    domain::activity::{ACTIVITY_PAGE_SIZE, ActivityEntry, ActivityPage},
     error::AppError,
 };
 
@@ -16,9 +13,7 @@ pub async fn page(
     action: &str,
     page: i64,
 ) -> Result<ActivityPage, AppError> {
-    if admin.role != Role::Admin {
-        return Err(AppError::Forbidden);
-    }
+    admin.ensure_admin()?;
     let action = Some(action.trim()).filter(|a| !a.is_empty());
     if action.is_some_and(|a| a.len() > 64) {
         return Err(AppError::invalid("action", "No such action."));

@@ -50,6 +50,13 @@ impl From<SessionRow> for AuthUser {
     }
 }
 
+impl AuthUser {
+    /// `Forbidden` unless an admin: the services' own check, whatever called them.
+    pub fn ensure_admin(&self) -> Result<(), AppError> {
+        if self.role == Role::Admin { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+}
+
 /// What the auth middleware learned about a request; every handler can read it.
 #[derive(Clone, Debug, Default)]
 pub struct Authentication {
@@ -330,12 +337,9 @@ pub async fn require_user() -> Result<AuthUser, AppError> {
 /// The signed-in admin, or `Unauthorized`/`Forbidden`.
 pub async fn require_admin() -> Result<AuthUser, AppError> {
     let user = require_user().await?;
-    if user.role == Role::Admin {
-        Ok(user)
-    } else {
-        tracing::warn!(user_id = user.id, "agent refused an admin function");
-        Err(AppError::Forbidden)
-    }
+    user.ensure_admin()
+        .inspect_err(|_| tracing::warn!(user_id = user.id, "agent refused an admin function"))?;
+    Ok(user)
 }
 
 // ---- the page being rendered -----------------------------------------------------------------

@@ -8,7 +8,6 @@ use crate::{
     domain::{
         contact_update::UpdateReason,
         dashboard::{AgentCounts, CHART_DAYS, Dashboard, DayCounts, OldestPending},
-        user::Role,
     },
     error::AppError,
 };
@@ -19,9 +18,7 @@ use crate::{
 const TTL: Duration = Duration::from_secs(5);
 
 pub async fn dashboard(state: &AppState, admin: &AuthUser) -> Result<Dashboard, AppError> {
-    if admin.role != Role::Admin {
-        return Err(AppError::Forbidden);
-    }
+    admin.ensure_admin()?;
     let mut cache = state.dashboard.lock().await;
     if let Some((at, d)) = cache.as_ref()
         && at.elapsed() < TTL

@@ -22,10 +22,7 @@ use super::{
     time,
 };
 use crate::{
-    domain::{
-        report::{ExportFormat, ExportSummary, Leads, ReportFilter, SyncOutcome, query_string},
-        user::Role,
-    },
+    domain::report::{ExportFormat, ExportSummary, Leads, ReportFilter, SyncOutcome, query_string},
     error::AppError,
 };
 
@@ -58,10 +55,6 @@ pub const EXPORT_COLUMNS: [&str; 19] = [
     "rejected_by",
     "reject_reason",
 ];
-
-fn require_admin(user: &AuthUser) -> Result<(), AppError> {
-    if user.role == Role::Admin { Ok(()) } else { Err(AppError::Forbidden) }
-}
 
 /// A cell of an export: numbers stay numbers in Excel; everything else is text. Borrowed from
 /// the row where it can be: a million rows make every copy count.
@@ -146,7 +139,7 @@ pub async fn create(
     filter: &ReportFilter,
     format: ExportFormat,
 ) -> Result<ExportSummary, AppError> {
-    require_admin(admin)?;
+    admin.ensure_admin()?;
     let mut query = resolve(filter, Leads::Exclude);
     query.up_to_id = Some(state.db.max_update_id().await?);
     if format == ExportFormat::Xlsx {
@@ -180,7 +173,7 @@ pub async fn create(
 
 /// The latest exports, newest first.
 pub async fn recent(state: &AppState, admin: &AuthUser, limit: i64) -> Result<Vec<ExportSummary>, AppError> {
-    require_admin(admin)?;
+    admin.ensure_admin()?;
     Ok(state.db.recent_exports(limit).await?.into_iter().map(summary).collect())
 }
 
@@ -192,7 +185,7 @@ pub struct ExportFile {
 }
 
 pub async fn open(state: &AppState, admin: &AuthUser, id: i64) -> Result<ExportFile, AppError> {
-    require_admin(admin)?;
+    admin.ensure_admin()?;
     let row = state.db.export_by_id(id).await?.ok_or_else(|| no_such_export(id))?;
     let path = file_path(state, id, row.format);
     let file = tokio::fs::File::open(&path).await.map_err(|_| {
@@ -210,7 +203,7 @@ fn no_such_export(id: i64) -> AppError {
 
 /// Marks synced exactly the updates the export contained that are still pending.
 pub async fn sync(state: &AppState, admin: &AuthUser, id: i64) -> Result<SyncOutcome, AppError> {
-    require_admin(admin)?;
+    admin.ensure_admin()?;
     state.db.export_by_id(id).await?.ok_or_else(|| no_such_export(id))?;
     let (rows, synced) = state.db.sync_export(id, admin.id, time::now_ms()).await?;
     super::dashboard::forget(state).await;

@@ -18,17 +18,12 @@ use crate::{
             DEFAULT_PAGE_SIZE, Leads, MAX_LIMIT, Paging, ReportFilter, ReportPage, ReportRow, SyncOutcome,
             query_string,
         },
-        user::Role,
     },
     error::{AppError, FieldError},
 };
 
 /// The most ids one bulk sync takes; a bigger set is a filter ("all matching").
 pub const MAX_BULK_IDS: usize = 50_000;
-
-fn require_admin(user: &AuthUser) -> Result<(), AppError> {
-    if user.role == Role::Admin { Ok(()) } else { Err(AppError::Forbidden) }
-}
 
 /// Query parameters (`a=1&b=2`, a leading `?` allowed) as a map; the last value of a key wins.
 pub fn params_of(query: &str) -> HashMap<String, String> {
@@ -82,7 +77,7 @@ pub async fn list(
     filter: &ReportFilter,
     paging: Paging,
 ) -> Result<(i64, Vec<ReportRecord>), AppError> {
-    require_admin(admin)?;
+    admin.ensure_admin()?;
     let query = resolve(filter, Leads::Include);
     let total = state.db.count_updates(&query).await?;
     let rows = state.db.list_updates(&query, paging.limit, paging.offset).await?;
@@ -91,7 +86,7 @@ pub async fn list(
 
 /// The report page for the query string of its URL.
 pub async fn page(state: &AppState, admin: &AuthUser, query: &str) -> Result<ReportPage, AppError> {
-    require_admin(admin)?;
+    admin.ensure_admin()?;
     let params = params_of(query);
     let filter = ReportFilter::from_params(|k| params.get(k).cloned())?;
     let paging = page_paging(&params);
@@ -145,7 +140,7 @@ pub enum SyncedOne {
 
 /// Marks one update synced. Already synced: unchanged, not an error; rejected: a conflict.
 pub async fn sync_one(state: &AppState, admin: &AuthUser, id: i64) -> Result<SyncedOne, AppError> {
-    require_admin(admin)?;
+    admin.ensure_admin()?;
     let record = state.db.update_record(id).await?.ok_or_else(|| no_such_update(id))?;
     match record.update.status {
         UpdateStatus::Synced => return Ok(SyncedOne::Already(record)),
@@ -175,7 +170,7 @@ fn no_such_update(id: i64) -> AppError {
 /// Marks the pending ones among `ids` synced; the others (synced, rejected, unknown) are
 /// counted as skipped.
 pub async fn sync_ids(state: &AppState, admin: &AuthUser, ids: &[i64]) -> Result<SyncOutcome, AppError> {
-    require_admin(admin)?;
+    admin.ensure_admin()?;
     if ids.is_empty() {
         return Err(AppError::invalid("update_ids", "Select at least one update."));
     }
@@ -202,7 +197,7 @@ pub async fn sync_matching(
     filter: &ReportFilter,
     as_of: i64,
 ) -> Result<SyncOutcome, AppError> {
-    require_admin(admin)?;
+    admin.ensure_admin()?;
     if as_of < 0 {
         return Err(AppError::invalid("as_of", "as_of is the newest update id the page showed."));
     }
@@ -225,7 +220,7 @@ pub async fn reject(
     id: i64,
     reason: &str,
 ) -> Result<ReportRecord, AppError> {
-    require_admin(admin)?;
+    admin.ensure_admin()?;
     let reason = crate::domain::report::parse_reject_reason(reason)?;
     let outcome = state.db.reject_update(id, admin.id, &reason, time::now_ms()).await?;
     super::dashboard::forget(state).await;

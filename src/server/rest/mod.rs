@@ -14,7 +14,7 @@ use axum::{
 };
 
 use super::{AppState, auth::AuthUser, auth::Authentication, tokens};
-use crate::{domain::user::Role, error::AppError};
+use crate::error::AppError;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -64,12 +64,10 @@ impl FromRequestParts<AppState> for ApiAdmin {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let ApiUser(user) = ApiUser::from_request_parts(parts, state).await?;
-        if user.role == Role::Admin {
-            Ok(ApiAdmin(user))
-        } else {
-            tracing::warn!(user_id = user.id, path = %parts.uri.path(), "agent refused an admin API route");
-            Err(AppError::Forbidden)
-        }
+        user.ensure_admin().inspect_err(
+            |_| tracing::warn!(user_id = user.id, path = %parts.uri.path(), "agent refused an admin API route"),
+        )?;
+        Ok(ApiAdmin(user))
     }
 }
 
