@@ -11,7 +11,7 @@ use leptos_router::{
 use crate::{
     components::{admin_only::AdminOnly, layout::AppLayout},
     pages::{
-        admin::{ActivityRoute, ContactUpdatesRoute, ImportRoute, OutboxRoute, UsersRoute},
+        admin::{ActivityRoute, ContactUpdatesRoute, ImportRoute, OutboxRoute, TokensRoute, UsersRoute},
         customer_detail::CustomerDetailPage,
         customers::CustomersPage,
         home::HomePage,
@@ -85,6 +85,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/users") view={Lazy::<UsersRoute>::new()}/>
                         <Route path=path!("/import") view={Lazy::<ImportRoute>::new()}/>
                         <Route path=path!("/outbox") view={Lazy::<OutboxRoute>::new()}/>
+                        <Route path=path!("/tokens") view={Lazy::<TokensRoute>::new()}/>
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

@@ -39,6 +39,12 @@ pub enum AppError {
     Conflict(String),
     #[error("{0}")]
     TooManyRequests(String),
+    /// A body over the configured size limit (413).
+    #[error("{0}")]
+    TooLarge(String),
+    /// A body that is not of a type the route takes, judged by its bytes (415).
+    #[error("{0}")]
+    UnsupportedType(String),
     #[error("Something went wrong on our side; please try again.")]
     Internal,
     /// Transport and decoding failures reported by the server-function machinery.
@@ -77,6 +83,8 @@ impl AppError {
             Self::Conflict(_) => 409,
             Self::Invalid(_) => 422,
             Self::TooManyRequests(_) => 429,
+            Self::TooLarge(_) => 413,
+            Self::UnsupportedType(_) => 415,
             Self::Internal | Self::ServerFn(_) => 500,
         }
     }
@@ -91,6 +99,8 @@ impl AppError {
             Self::Invalid(_) => "invalid_input",
             Self::Conflict(_) => "conflict",
             Self::TooManyRequests(_) => "too_many_requests",
+            Self::TooLarge(_) => "too_large",
+            Self::UnsupportedType(_) => "unsupported_type",
             Self::Internal => "internal_error",
             Self::ServerFn(_) => "transport_error",
         }

@@ -12,6 +12,7 @@ pub mod import;
 pub mod overview;
 pub mod payment_qr;
 pub mod report;
+pub mod tokens;
 pub mod users;
 
 /// Runs the body of the server function `action`: inside a `server_fn` span naming it (so its

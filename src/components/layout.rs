@@ -89,6 +89,7 @@ fn Frame(me: Me) -> impl IntoView {
                     <ul aria-labelledby="nav-admin">
                         <li><A href="/admin/contact-updates">"Contact Updates"</A></li>
                         <li><A href="/admin/users">"Users"</A></li>
+                        <li><A href="/admin/tokens">"Tokens"</A></li>
                         <li><A href="/admin/import">"Import"</A></li>
                         <li><A href="/admin/outbox">"Email outbox"</A></li>
                         <li><A href="/admin/activity">"Activity"</A></li>

@@ -5,6 +5,7 @@ pub mod confirm_dialog;
 pub mod customer_search;
 pub mod dialog;
 pub mod error_view;
+pub mod field_error;
 pub mod layout;
 pub mod pager;
 pub mod payment_qr_modal;

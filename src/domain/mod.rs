@@ -13,6 +13,7 @@ pub mod overview;
 pub mod payment_qr;
 pub mod phone;
 pub mod report;
+pub mod token;
 pub mod url;
 pub mod user;
 

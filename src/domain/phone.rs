@@ -1,9 +1,13 @@
-//! The mobile-number rule, light half: what the browser checks as the agent types.
+//! Phone numbers: one type, [`PhoneNumber`], parsed once (E.164 inside, the kind of line known)
+//! and used by the modal's check, the import, search and the phones' upload route alike.
 //!
 //! A Mauritian mobile is 8 digits starting with 5 (`57372333`); an international number is
-//! written with `+` or `00` and its country code. This half knows only the shape; the server
-//! then parses with the full `phonenumber` metadata (too heavy for the WASM bundle) and is the
-//! authority on whether the number exists for its country.
+//! written with `+` or `00` and its country code. The browser knows only the shape
+//! ([`normalize_light`], for instant feedback as the agent types); the server parses with the full
+//! `phonenumber` metadata (too heavy for the WASM bundle) and is the authority on whether a
+//! number exists and what kind of line it is.
+
+use serde::{Deserialize, Serialize};
 
 /// The message shown for any number that is not in an accepted shape.
 pub const MOBILE_FORMAT_HINT: &str =
@@ -65,11 +69,132 @@ fn mauritian_mobile(local: &str) -> Result<String, String> {
     }
 }
 
-/// How a stored E.164 number is shown: national for Mauritius (`5737 2333`), else as stored.
+/// How a stored E.164 number is shown: national for Mauritius (`5737 2333` for a mobile,
+/// `208 1234` for a fixed line), else as stored.
 pub fn display(e164: &str) -> String {
     match e164.strip_prefix("+230") {
         Some(local) if local.len() == 8 => format!("{} {}", &local[..4], &local[4..]),
+        Some(local) if local.len() == 7 => format!("{} {}", &local[..3], &local[3..]),
         _ => e164.to_owned(),
+    }
+}
+
+/// The kind of line a number is, as far as its country's numbering plan tells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineKind {
+    Mobile,
+    FixedLine,
+    /// The plan cannot tell (e.g. North America) or it is another kind (toll-free, VoIP…).
+    Other,
+}
+
+/// A phone number parsed once: E.164 inside, shown nationally at home, its line kind known.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PhoneNumber {
+    e164: String,
+    kind: LineKind,
+}
+
+impl PhoneNumber {
+    pub fn e164(&self) -> &str {
+        &self.e164
+    }
+
+    pub fn into_e164(self) -> String {
+        self.e164
+    }
+
+    pub fn kind(&self) -> LineKind {
+        self.kind
+    }
+
+    /// National for Mauritius, international otherwise.
+    pub fn display(&self) -> String {
+        display(&self.e164)
+    }
+}
+
+/// What a phone shows for a caller who hid their number.
+const WITHHELD: [&str; 7] = ["", "private", "unknown", "anonymous", "withheld", "restricted", "-"];
+
+/// True when a phone reported no number at all: the call is stored as from an unknown number.
+pub fn is_withheld(input: &str) -> bool {
+    let t = input.trim();
+    WITHHELD.iter().any(|w| t.eq_ignore_ascii_case(w))
+}
+
+#[cfg(feature = "ssr")]
+impl PhoneNumber {
+    /// Any number a phone could have called or been called from: mobile or fixed line, at home
+    /// (national digits) or abroad (`+` or `00`). Refused only when the text cannot be a phone
+    /// number at all; a number the metadata does not know (a new range) is kept as dialled,
+    /// because a recording is never refused for its number.
+    pub fn parse(input: &str) -> Result<Self, String> {
+        use phonenumber::{Mode, country};
+
+        let compact: String =
+            input.trim().chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')' | '\u{a0}')).collect();
+        let candidate = match compact.strip_prefix("00") {
+            Some(rest) => format!("+{rest}"),
+            None => compact,
+        };
+        let digits = candidate.strip_prefix('+').unwrap_or(&candidate);
+        if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return Err("This is not a phone number: use digits, with an optional leading + or 00.".into());
+        }
+        if !(3..=15).contains(&digits.len()) {
+            return Err(format!("A phone number has 3 to 15 digits; this has {}.", digits.len()));
+        }
+        let number = phonenumber::parse(Some(country::Id::MU), &candidate)
+            .map_err(|e| format!("This is not a phone number ({e})."))?;
+        let kind = if number.is_valid() {
+            match number.number_type(&phonenumber::metadata::DATABASE) {
+                phonenumber::Type::Mobile => LineKind::Mobile,
+                phonenumber::Type::FixedLine => LineKind::FixedLine,
+                _ => LineKind::Other,
+            }
+        } else {
+            LineKind::Other
+        };
+        Ok(Self { e164: number.format().mode(Mode::E164).to_string(), kind })
+    }
+
+    /// A customer's mobile, as agents type it in the modal and the master system exports it:
+    /// first the shared shape rule (so browser and server give the same message for a malformed
+    /// number), then the full check that the number exists for its country.
+    pub fn parse_mobile(input: &str) -> Result<Self, String> {
+        use phonenumber::{Mode, country};
+
+        let candidate = normalize_light(input)?;
+        let number = phonenumber::parse(Some(country::Id::MU), &candidate)
+            .map_err(|_| format!("This is not a valid phone number. {MOBILE_FORMAT_HINT}"))?;
+        if !number.is_valid() {
+            return Err(format!(
+                "This number does not exist for its country code; check the digits. {MOBILE_FORMAT_HINT}"
+            ));
+        }
+        let kind = match number.number_type(&phonenumber::metadata::DATABASE) {
+            phonenumber::Type::FixedLine => {
+                return Err(format!("This is a fixed line; enter a mobile number. {MOBILE_FORMAT_HINT}"));
+            }
+            phonenumber::Type::Mobile => LineKind::Mobile,
+            _ => LineKind::Other,
+        };
+        Ok(Self { e164: number.format().mode(Mode::E164).to_string(), kind })
+    }
+
+    /// For search: any typed form of a phone number, or `None` if the text is not one. Only the
+    /// shape counts here: a stored number is findable even if the metadata has since changed.
+    pub fn search_key(input: &str) -> Option<Self> {
+        let digits = input.chars().filter(char::is_ascii_digit).count();
+        if digits < 7 {
+            return None;
+        }
+        normalize_light(input)
+            .ok()
+            .map(|e164| Self { e164, kind: LineKind::Other })
+            .or_else(|| Self::parse(input).ok())
     }
 }
 
@@ -112,8 +237,75 @@ mod tests {
     }
 
     #[test]
+    fn withheld_numbers_are_recognised() {
+        for w in ["", " Private ", "UNKNOWN", "anonymous"] {
+            assert!(is_withheld(w), "{w:?}");
+        }
+        assert!(!is_withheld("57372333"));
+    }
+
+    #[test]
     fn display_is_national_at_home() {
         assert_eq!(display("+23057372333"), "5737 2333");
+        assert_eq!(display("+2302081234"), "208 1234");
         assert_eq!(display("+33612345678"), "+33612345678");
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod server_tests {
+    use super::*;
+
+    #[test]
+    fn every_written_form_of_a_mauritian_mobile() {
+        for input in ["57372333", "5737 2333", "+230 5737 2333", "0023057372333"] {
+            let n = PhoneNumber::parse_mobile(input).unwrap();
+            assert_eq!((n.e164(), n.kind()), ("+23057372333", LineKind::Mobile), "{input}");
+            assert_eq!(PhoneNumber::parse(input).unwrap(), n, "{input}");
+        }
+    }
+
+    #[test]
+    fn valid_international_mobiles_are_accepted() {
+        assert_eq!(PhoneNumber::parse_mobile("+33 6 12 34 56 78").unwrap().e164(), "+33612345678");
+        assert_eq!(PhoneNumber::parse_mobile("0044 7911 123456").unwrap().e164(), "+447911123456");
+        assert_eq!(PhoneNumber::parse_mobile("+27 82 123 4567").unwrap().e164(), "+27821234567");
+    }
+
+    #[test]
+    fn invalid_mobiles_are_refused() {
+        for bad in [
+            "+33 1",
+            "+999 12345678",
+            "5737abcd",
+            "573723",
+            "+44 0000 000000",
+            "12345678",
+            "208 1234",
+            "+44 20 7946 0018",
+        ] {
+            assert!(PhoneNumber::parse_mobile(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn any_number_a_call_can_have() {
+        let fixed = PhoneNumber::parse("208 1234").unwrap();
+        assert_eq!((fixed.e164(), fixed.kind()), ("+2302081234", LineKind::FixedLine));
+        assert_eq!(fixed.display(), "208 1234");
+        let london = PhoneNumber::parse("+44 20 7946 0018").unwrap();
+        assert_eq!((london.e164(), london.kind()), ("+442079460018", LineKind::FixedLine));
+        assert_eq!(PhoneNumber::parse("0033612345678").unwrap().e164(), "+33612345678");
+        for bad in ["abc", "12", "+", "5737-abcd", "++23057372333", "1234567890123456"] {
+            assert!(PhoneNumber::parse(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn search_key_only_for_phone_like_text() {
+        assert_eq!(PhoneNumber::search_key("5737 2333").unwrap().e164(), "+23057372333");
+        assert_eq!(PhoneNumber::search_key("208 1234").unwrap().e164(), "+2302081234");
+        assert_eq!(PhoneNumber::search_key("Kevin"), None);
+        assert_eq!(PhoneNumber::search_key("LIB/C7013"), None);
     }
 }

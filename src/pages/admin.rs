@@ -8,7 +8,8 @@ use leptos_router::{LazyRoute, lazy_route};
 
 use super::{
     admin_activity::AdminActivityPage, admin_contact_updates::AdminContactUpdatesPage,
-    admin_import::AdminImportPage, admin_outbox::AdminOutboxPage, admin_users::AdminUsersPage,
+    admin_import::AdminImportPage, admin_outbox::AdminOutboxPage, admin_tokens::AdminTokensPage,
+    admin_users::AdminUsersPage,
 };
 
 /// One lazy route per admin page; each page loads its data itself (its resources).
@@ -35,3 +36,4 @@ lazy_admin_route!(ActivityRoute, AdminActivityPage);
 lazy_admin_route!(UsersRoute, AdminUsersPage);
 lazy_admin_route!(ImportRoute, AdminImportPage);
 lazy_admin_route!(OutboxRoute, AdminOutboxPage);
+lazy_admin_route!(TokensRoute, AdminTokensPage);

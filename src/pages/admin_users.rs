@@ -3,7 +3,7 @@ use leptos_meta::Title;
 
 use crate::{
     api::users::{CreateUser, ResetPassword, SetUserActive, list_users},
-    components::error_view::errors_fallback,
+    components::{error_view::errors_fallback, field_error::FieldError},
     domain::user::UserSummary,
     error::AppError,
 };
@@ -170,9 +170,4 @@ fn NewUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
             </ActionForm>
         </section>
     }
-}
-
-#[component]
-fn FieldError(message: Signal<Option<String>>) -> impl IntoView {
-    move || message.get().map(|m| view! { <p class="field-error">{m}</p> })
 }

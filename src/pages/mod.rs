@@ -5,6 +5,7 @@ pub mod admin_activity;
 pub mod admin_contact_updates;
 pub mod admin_import;
 pub mod admin_outbox;
+pub mod admin_tokens;
 pub mod admin_users;
 pub mod customer_detail;
 pub mod customers;

@@ -15,7 +15,7 @@ use super::{
     telemetry,
     time::now_ms,
 };
-use crate::domain::user::NewUser;
+use crate::domain::{token::NewToken, user::NewUser};
 
 #[derive(Parser, Debug)]
 #[command(name = "contactdesk", version, about = "ContactDesk call-center server")]
@@ -50,6 +50,17 @@ enum Command {
         /// The CSV file (columns customer_id,name,policy_number,mobile,email,amount_due,payment_status).
         file: PathBuf,
     },
+    /// Issue an API token for a user; the token alone is printed on the last line.
+    CreateToken {
+        #[arg(long)]
+        user: String,
+        /// upload (a phone: uploads recordings, nothing else) or api (an integration: acts with the user's role)
+        #[arg(long)]
+        scope: String,
+        /// What the token is for, e.g. "Priya's Galaxy A54".
+        #[arg(long)]
+        name: String,
+    },
     /// Write a consistent copy of the database to FILE while the server keeps running.
     Backup {
         #[arg(long)]
@@ -73,6 +84,7 @@ pub async fn run() -> ExitCode {
         Command::CreateUser { username, name, role } => create_user(&config, &username, &name, &role).await,
         Command::SeedDemo => seed_demo(&config).await,
         Command::ImportCustomers { file } => import_customers(&config, file).await,
+        Command::CreateToken { user, scope, name } => create_token(&config, &user, &scope, &name).await,
         Command::Backup { output } => backup(&config, output).await,
     };
     match result {
@@ -207,6 +219,24 @@ async fn import_customers(config: &Config, file: PathBuf) -> Result<(), String> 
             println!("  … and {} more", report.rejected - report.rejected_lines.len() as u64);
         }
     }
+    Ok(())
+}
+
+async fn create_token(config: &Config, user: &str, scope: &str, name: &str) -> Result<(), String> {
+    let new = NewToken::parse(user, scope, name).map_err(|e| e.to_string())?;
+    let db = startup::open_db(config).await.map_err(|e| e.to_string())?;
+    let issued = super::tokens::issue(&db, None, new).await.map_err(|e| e.to_string());
+    db.close().await;
+    let issued = issued?;
+    let s = &issued.summary;
+    println!(
+        "Issued {} token “{}” for {} (id {}). It is shown only now:",
+        s.scope.as_str(),
+        s.name,
+        s.username,
+        s.id
+    );
+    println!("{}", issued.token);
     Ok(())
 }
 

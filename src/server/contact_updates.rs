@@ -15,9 +15,17 @@ use super::{
         contact_updates::{ContactRow, ContactUpdateRow, PendingSave, SaveOutcome},
     },
     error::internal,
-    phone, time,
+    time,
 };
-use crate::{domain::contact_update::ContactUpdateInput, error::AppError};
+use crate::{
+    domain::{contact_update::ContactUpdateInput, phone::PhoneNumber},
+    error::AppError,
+};
+
+/// The modal's mobile rule on the server: a number that exists and is a mobile.
+fn parse_mobile(input: &str) -> Result<String, String> {
+    PhoneNumber::parse_mobile(input).map(PhoneNumber::into_e164)
+}
 
 /// Requests gathered into one transaction at most.
 const MAX_BATCH: usize = 256;
@@ -100,16 +108,15 @@ pub async fn capture(
     };
     // A retry of a request that was already stored finds the contact holding its values, so
     // the rules call it "no change": only then is the key looked up, to answer with that update.
-    let change =
-        match input.validate(phone::parse_mobile, contact.mobile.as_deref(), contact.email.as_deref()) {
-            Ok(change) => change,
-            Err(e) => {
-                if let Some(update) = state.db.update_by_key(agent.id, &key).await? {
-                    return Ok(Captured { update, replayed: true });
-                }
-                return Err(e);
+    let change = match input.validate(parse_mobile, contact.mobile.as_deref(), contact.email.as_deref()) {
+        Ok(change) => change,
+        Err(e) => {
+            if let Some(update) = state.db.update_by_key(agent.id, &key).await? {
+                return Ok(Captured { update, replayed: true });
             }
-        };
+            return Err(e);
+        }
+    };
     let save = PendingSave {
         contact_id: contact.id,
         policy_number: policy_number.map(|p| p.trim().to_uppercase()).filter(|p| !p.is_empty()),

@@ -6,14 +6,14 @@ use super::{
         contact_updates::{ContactRow, ContactUpdateRow},
         search::{SearchQuery, name_terms},
     },
-    phone, time,
+    time,
 };
 use crate::{
     domain::{
         contact_update::UpdateStatus,
         customer::{ContactUpdateView, CustomerDetail, PolicyView, SearchPage, UpdateMarker},
         money::Money,
-        phone::display as phone_display,
+        phone::{PhoneNumber, display as phone_display},
     },
     error::AppError,
 };
@@ -29,7 +29,7 @@ pub fn parse_query(q: &str) -> SearchQuery {
     if q.is_empty() {
         return SearchQuery::default();
     }
-    let phone = phone::search_key(&q);
+    let phone = PhoneNumber::search_key(&q).map(PhoneNumber::into_e164);
     let email_prefix = q.contains('@').then(|| q.to_lowercase());
     let looks_like_policy =
         !q.contains(char::is_whitespace) && q.len() >= 2 && q.chars().any(|c| c.is_ascii_digit() || c == '/');

@@ -22,13 +22,13 @@ use super::{
         import::{ImportRow, RowOutcome},
     },
     error::internal,
-    phone,
     time::now_ms,
 };
 use crate::{
     domain::{
         email::Email,
         import::{IMPORT_COLUMNS, ImportReport, RejectedLine},
+        phone::PhoneNumber,
     },
     error::AppError,
 };
@@ -183,7 +183,7 @@ fn parse_row(record: &csv::StringRecord, columns: &[usize]) -> Result<ImportRow,
     }
     let mobile = match get(3) {
         "" => None,
-        m => Some(phone::parse_mobile(m).map_err(|e| ("mobile", e))?),
+        m => Some(PhoneNumber::parse_mobile(m).map_err(|e| ("mobile", e))?.into_e164()),
     };
     let email = match get(4) {
         "" => None,

@@ -14,7 +14,6 @@ pub mod export;
 pub mod http;
 pub mod import;
 pub mod mail;
-pub mod phone;
 pub mod qr;
 pub mod report;
 pub mod rest;

@@ -295,7 +295,7 @@ mod tests {
         assert!(customers.iter().any(|c| c.mobile.is_none()), "some customers lack a mobile");
         for c in &customers {
             if let Some(m) = &c.mobile {
-                assert_eq!(crate::server::phone::parse_mobile(m).as_deref(), Ok(m.as_str()), "{m}");
+                assert_eq!(crate::domain::phone::PhoneNumber::parse_mobile(m).unwrap().e164(), m, "{m}");
             }
             if let Some(e) = &c.email {
                 assert!(e.is_ascii() && e.contains('@'), "{e}");

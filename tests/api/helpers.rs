@@ -82,6 +82,12 @@ impl TestApp {
         client
     }
 
+    /// A fresh API token for `username` with `scope` (`upload` or `api`), as the CLI issues one.
+    pub async fn token(&self, username: &str, scope: &str) -> String {
+        let new = contactdesk::domain::token::NewToken::parse(username, scope, "test token").expect("token");
+        contactdesk::server::tokens::issue(&self.state().db, None, new).await.expect("issue").token
+    }
+
     /// The username the server sees for this client, if any.
     pub async fn whoami(&self, client: &Client) -> Option<String> {
         let response = self.call(client, "auth/me", &[]).await;

@@ -364,10 +364,7 @@ async fn agents_and_anonymous_callers_are_refused_every_report_route() {
     let app = TestApp::spawn().await;
     let [kevin, ..] = seed_updates(&app).await;
     let agent = app.signed_in(AGENT).await;
-    let agent_token =
-        contactdesk::server::tokens::issue(&app.state().db, user_id(&app, "agent").await, "phone")
-            .await
-            .unwrap();
+    let agent_token = app.token("agent", "api").await;
     let anonymous = app.client();
     let routes = [
         ("GET", "/v1/customer_contact_updates".to_owned(), json!(null)),

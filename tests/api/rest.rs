@@ -9,8 +9,7 @@ use crate::{
 };
 
 async fn token_for(app: &TestApp, username: &str) -> String {
-    let user = app.state().db.user_by_username(username).await.unwrap().unwrap();
-    contactdesk::server::tokens::issue(&app.state().db, user.id, "test phone").await.unwrap()
+    app.token(username, "api").await
 }
 
 fn seed_body() -> Value {

@@ -13,8 +13,12 @@ use axum::{
     http::{header, request::Parts},
 };
 
-use super::{AppState, auth::AuthUser, auth::Authentication, tokens};
-use crate::error::AppError;
+use super::{
+    AppState,
+    auth::{AuthUser, Authentication},
+    tokens::{self, TokenPrincipal},
+};
+use crate::{domain::token::TokenScope, error::AppError};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -30,13 +34,14 @@ pub fn router() -> Router<AppState> {
         .fallback(|_: Request| async { AppError::NotFound("No such API endpoint.".into()) })
 }
 
-/// The caller of an API route: a bearer token's user, else the session's; otherwise 401.
-pub struct ApiUser(pub AuthUser);
+/// Who presented a request to `/v1`: a bearer token's principal, else the session's user.
+enum Caller {
+    Token(TokenPrincipal),
+    Session(AuthUser),
+}
 
-impl FromRequestParts<AppState> for ApiUser {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+impl Caller {
+    async fn of(parts: &Parts, state: &AppState) -> Result<Self, AppError> {
         let bearer = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -45,14 +50,51 @@ impl FromRequestParts<AppState> for ApiUser {
             .map(str::trim);
         if let Some(token) = bearer {
             // A token that is presented but wrong is refused, even with a valid session.
-            return tokens::resolve(state, token).await?.map(ApiUser).ok_or(AppError::Unauthorized);
+            return tokens::resolve(&state.db, token).await?.map(Caller::Token).ok_or(AppError::Unauthorized);
         }
         parts
             .extensions
             .get::<Authentication>()
             .and_then(|a| a.user.clone())
-            .map(ApiUser)
+            .map(Caller::Session)
             .ok_or(AppError::Unauthorized)
+    }
+}
+
+/// The caller of an API route: a session, or an `api` token acting with its user's role;
+/// otherwise 401. An `upload` token (a phone's) gets 403 here: it can upload and nothing else.
+pub struct ApiUser(pub AuthUser);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match Caller::of(parts, state).await? {
+            Caller::Session(user) => Ok(ApiUser(user)),
+            Caller::Token(t) if t.scope == TokenScope::Api => Ok(ApiUser(t.user)),
+            Caller::Token(t) => {
+                tracing::warn!(token_id = t.token_id, path = %parts.uri.path(), "upload token refused outside uploads");
+                Err(AppError::Forbidden)
+            }
+        }
+    }
+}
+
+/// The caller of the upload route: any token (the recording is attributed to its user) or a
+/// session. The token's id is kept on the call log, so a lost phone's uploads can be found.
+pub struct Uploader {
+    pub user: AuthUser,
+    pub token_id: Option<i64>,
+}
+
+impl FromRequestParts<AppState> for Uploader {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(match Caller::of(parts, state).await? {
+            Caller::Session(user) => Uploader { user, token_id: None },
+            Caller::Token(t) => Uploader { user: t.user, token_id: Some(t.token_id) },
+        })
     }
 }
 
