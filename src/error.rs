@@ -42,6 +42,9 @@ pub enum AppError {
     /// A body over the configured size limit (413).
     #[error("{0}")]
     TooLarge(String),
+    /// A client that stopped sending mid-request (408).
+    #[error("{0}")]
+    Timeout(String),
     /// A body that is not of a type the route takes, judged by its bytes (415).
     #[error("{0}")]
     UnsupportedType(String),
@@ -84,6 +87,7 @@ impl AppError {
             Self::Invalid(_) => 422,
             Self::TooManyRequests(_) => 429,
             Self::TooLarge(_) => 413,
+            Self::Timeout(_) => 408,
             Self::UnsupportedType(_) => 415,
             Self::Internal | Self::ServerFn(_) => 500,
         }
@@ -100,6 +104,7 @@ impl AppError {
             Self::Conflict(_) => "conflict",
             Self::TooManyRequests(_) => "too_many_requests",
             Self::TooLarge(_) => "too_large",
+            Self::Timeout(_) => "timeout",
             Self::UnsupportedType(_) => "unsupported_type",
             Self::Internal => "internal_error",
             Self::ServerFn(_) => "transport_error",

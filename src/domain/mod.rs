@@ -3,6 +3,7 @@
 //! server runs it again as the authority.
 
 pub mod activity;
+pub mod call;
 pub mod contact_update;
 pub mod customer;
 pub mod dashboard;

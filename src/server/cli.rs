@@ -61,6 +61,11 @@ enum Command {
         #[arg(long)]
         name: String,
     },
+    /// Check every call recording against its call log (exists, size, SHA-256) and report
+    /// stored files no call log refers to; exits non-zero on any problem.
+    Fsck,
+    /// Upload a call recording to a ContactDesk server, as the phones do (the reference client).
+    UploadCall(super::upload_client::UploadArgs),
     /// Write a consistent copy of the database to FILE while the server keeps running.
     Backup {
         #[arg(long)]
@@ -86,6 +91,8 @@ pub async fn run() -> ExitCode {
         Command::ImportCustomers { file } => import_customers(&config, file).await,
         Command::CreateToken { user, scope, name } => create_token(&config, &user, &scope, &name).await,
         Command::Backup { output } => backup(&config, output).await,
+        Command::Fsck => fsck(&config).await,
+        Command::UploadCall(args) => super::upload_client::run(args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -238,6 +245,26 @@ async fn create_token(config: &Config, user: &str, scope: &str, name: &str) -> R
     );
     println!("{}", issued.token);
     Ok(())
+}
+
+async fn fsck(config: &Config) -> Result<(), String> {
+    let db = startup::open_db(config).await.map_err(|e| e.to_string())?;
+    let storage = startup::open_recordings(config).await.map_err(|e| e.to_string())?;
+    let report = super::fsck::check(&db, &storage).await;
+    db.close().await;
+    let report = report?;
+    for (id, key) in &report.missing {
+        println!("MISSING  call {id}: {key}");
+    }
+    for (id, key, why) in &report.changed {
+        println!("CHANGED  call {id}: {key}: {why}");
+    }
+    for key in &report.orphans {
+        println!("ORPHAN   {key} (no call log refers to it)");
+    }
+    let problems = report.missing.len() + report.changed.len() + report.orphans.len();
+    println!("Checked {} recordings: {problems} problem(s).", report.checked);
+    if report.is_clean() { Ok(()) } else { Err(format!("fsck found {problems} problem(s)")) }
 }
 
 async fn backup(config: &Config, output: PathBuf) -> Result<(), String> {

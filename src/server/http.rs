@@ -16,7 +16,10 @@ use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::{
     CompressionLevel,
-    compression::CompressionLayer,
+    compression::{
+        CompressionLayer,
+        predicate::{DefaultPredicate, NotForContentType, Predicate},
+    },
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     services::ServeDir,
     set_header::SetResponseHeaderLayer,
@@ -68,19 +71,26 @@ pub fn router(state: AppState) -> Router {
             move || page_shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, page_shell))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        // Added after the timeout, so outside it: uploads have an idle timeout of their own.
+        .merge(super::rest::upload_router(state.config.uploads.max_bytes))
         .layer(middleware::from_fn_with_state(state.clone(), auth::middleware))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(request_span))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
-                .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
                 // Generated responses are compressed on every request, so cheaply: gzip level 4.
                 // Brotli is left to the static files, compressed once at build time at its highest
                 // level (`--precompress`, served as they are): per response, setting up a brotli
                 // encoder cost two thirds of the customer page's throughput (4,544 req/s plain,
                 // 3,134 with gzip, 1,436 with brotli 4; `make bench`, 2026-11-25).
-                .layer(CompressionLayer::new().quality(CompressionLevel::Precise(DYNAMIC_COMPRESSION_LEVEL)))
+                // Recordings are compressed already, and a compressed byte range would be wrong.
+                .layer(
+                    CompressionLayer::new()
+                        .quality(CompressionLevel::Precise(DYNAMIC_COMPRESSION_LEVEL))
+                        .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("audio/"))),
+                )
                 // Pages replace this CSP with one carrying their nonce (see `app::shell`).
                 .layer(SetResponseHeaderLayer::if_not_present(
                     header::CONTENT_SECURITY_POLICY,

@@ -2,7 +2,9 @@
 
 pub mod accounts;
 pub mod activity;
+pub mod audio;
 pub mod auth;
+pub mod calls;
 pub mod cli;
 pub mod config;
 pub mod contact_updates;
@@ -11,6 +13,7 @@ pub mod dashboard;
 pub mod db;
 pub mod error;
 pub mod export;
+pub mod fsck;
 pub mod http;
 pub mod import;
 pub mod mail;
@@ -20,8 +23,10 @@ pub mod rest;
 pub mod seed;
 pub mod startup;
 pub mod state;
+pub mod storage;
 pub mod telemetry;
 pub mod time;
 pub mod tokens;
+pub mod upload_client;
 
 pub use state::AppState;

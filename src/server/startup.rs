@@ -5,7 +5,9 @@ use std::{net::SocketAddr, path::Path};
 use leptos::config::LeptosOptions;
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
-use super::{AppState, config::Config, db::Db, http, seed, state::Assets, time::now_ms};
+use super::{
+    AppState, config::Config, db::Db, http, seed, state::Assets, storage::AudioStorage, time::now_ms,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -15,6 +17,8 @@ pub enum StartError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("cannot seed demo data: {0}")]
     Seed(String),
+    #[error("cannot open the recordings folder {path}: {source}")]
+    Storage { path: String, source: std::io::Error },
     #[error("cannot listen on {addr}: {source}")]
     Listen { addr: SocketAddr, source: std::io::Error },
 }
@@ -30,6 +34,14 @@ pub async fn open_db(config: &Config) -> Result<Db, StartError> {
         .map_err(|source| StartError::Database { url: config.database.url.clone(), source })?;
     db.migrate().await?;
     Ok(db)
+}
+
+/// The call recordings' store (`<data_dir>/recordings`); interrupted uploads are cleaned away.
+pub async fn open_recordings(config: &Config) -> Result<AudioStorage, StartError> {
+    let path = config.storage.data_dir.join("recordings");
+    AudioStorage::local(path.clone())
+        .await
+        .map_err(|source| StartError::Storage { path: path.display().to_string(), source })
 }
 
 /// Everything `serve` needs, ready to route.
@@ -56,9 +68,10 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         Err(e) => tracing::warn!(error = %e, "could not index contact names"),
     }
     let demo = db.is_demo_data().await.unwrap_or(false);
+    let recordings = open_recordings(&config).await?;
     let options = leptos_options(&config);
     let assets = Assets::discover(&options);
-    Ok(AppState::new(options, db, config, assets, demo))
+    Ok(AppState::new(options, db, config, assets, recordings, demo))
 }
 
 fn leptos_options(config: &Config) -> LeptosOptions {

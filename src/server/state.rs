@@ -11,7 +11,7 @@ use std::{
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
-use super::{config::Config, contact_updates::UpdateWriter, db::Db, mail::Mailer};
+use super::{config::Config, contact_updates::UpdateWriter, db::Db, mail::Mailer, storage::AudioStorage};
 use crate::{
     domain::{dashboard::Dashboard, overview::Overview},
     error::AppError,
@@ -31,6 +31,8 @@ pub struct AppState {
     pub updates: UpdateWriter,
     /// Wakes the email sender when a message is queued.
     pub mailer: Mailer,
+    /// Where call recordings are stored.
+    pub recordings: AudioStorage,
     demo_data: Arc<AtomicBool>,
     /// Held while the figures are recomputed, so concurrent page views wait for one computation
     /// instead of each starting their own.
@@ -40,8 +42,16 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(leptos_options: LeptosOptions, db: Db, config: Config, assets: Assets, demo: bool) -> Self {
+    pub fn new(
+        leptos_options: LeptosOptions,
+        db: Db,
+        config: Config,
+        assets: Assets,
+        recordings: AudioStorage,
+        demo: bool,
+    ) -> Self {
         Self {
+            recordings,
             leptos_options,
             updates: UpdateWriter::spawn(db.clone()),
             mailer: Mailer::start(db.clone(), &config.mail),

@@ -109,6 +109,30 @@ pub fn rfc3339(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// An RFC 3339 time with its offset (`2026-11-25T10:30:00+04:00`, `…Z`) to milliseconds.
+pub fn parse_rfc3339(s: &str) -> Option<i64> {
+    s.trim().parse::<Timestamp>().ok().map(|t| t.as_millisecond())
+}
+
+/// The HTTP date of `Last-Modified` (`Wed, 25 Nov 2026 06:30:00 GMT`).
+pub fn http_date(ms: i64) -> String {
+    Timestamp::from_millisecond(ms)
+        .map(|t| t.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string())
+        .unwrap_or_default()
+}
+
+/// An HTTP date (`If-Modified-Since`) to milliseconds.
+pub fn parse_http_date(s: &str) -> Option<i64> {
+    jiff::fmt::rfc2822::parse(s.trim()).ok().map(|z| z.timestamp().as_millisecond())
+}
+
+/// `YYYY/MM` in UTC, for spreading stored files over folders.
+pub fn year_month_path(ms: i64) -> String {
+    Timestamp::from_millisecond(ms)
+        .map(|t| t.strftime("%Y/%m").to_string())
+        .unwrap_or_else(|_| "0000/00".into())
+}
+
 /// ISO 8601 in the business time zone with its offset (`2024-11-28T14:30:00+04:00`), for
 /// exports read by people and spreadsheets.
 pub fn local_iso(ms: i64) -> String {
@@ -118,6 +142,16 @@ pub fn local_iso(ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn http_and_rfc3339_dates_round_trip() {
+        let ms = parse_rfc3339("2026-11-25T10:30:00+04:00").unwrap();
+        assert_eq!(rfc3339(ms), "2026-11-25T06:30:00.000Z");
+        assert_eq!(http_date(ms), "Wed, 25 Nov 2026 06:30:00 GMT");
+        assert_eq!(parse_http_date(&http_date(ms)), Some(ms));
+        assert_eq!(year_month_path(ms), "2026/11");
+        assert_eq!(parse_rfc3339("yesterday"), None);
+    }
 
     #[test]
     fn displays_in_mauritius_time() {

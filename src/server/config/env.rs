@@ -80,6 +80,8 @@ pub const ENV_OVERRIDES: &[(&str, &str, Setter)] = overrides![
     "CONTACTDESK_QR_MERCHANT_NAME" => qr.merchant_name: text,
     "CONTACTDESK_QR_MERCHANT_CITY" => qr.merchant_city: text,
     "CONTACTDESK_TIME_ZONE" => business.time_zone: text,
+    "CONTACTDESK_UPLOAD_MAX_BYTES" => uploads.max_bytes: parse,
+    "CONTACTDESK_UPLOAD_IDLE_TIMEOUT_SECONDS" => uploads.idle_timeout_seconds: parse,
 ];
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ pub struct Config {
     pub mail: MailSettings,
     pub qr: QrSettings,
     pub business: BusinessSettings,
+    pub uploads: UploadSettings,
 }
 
 /// Why the configuration could not be loaded; always names the file or key at fault.
@@ -72,6 +73,9 @@ impl Config {
                 "database.url",
                 "only sqlite:// URLs are supported by this build (PostgreSQL is planned)",
             );
+        }
+        if self.uploads.max_bytes == 0 || self.uploads.idle_timeout_seconds == 0 {
+            return invalid("uploads.max_bytes", "the upload limit and idle timeout must be positive");
         }
         if self.database.max_connections == 0 {
             return invalid("database.max_connections", "must be at least 1");

@@ -296,3 +296,25 @@ mod tests {
         assert!(QrSettings::default().check().is_ok());
     }
 }
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UploadSettings {
+    /// The largest recording accepted, in bytes (a bigger one is refused with 413).
+    pub max_bytes: u64,
+    /// An upload that sends no bytes for this long is dropped. Uploads have no total time
+    /// limit: a long recording from a phone on a weak network may take minutes.
+    pub idle_timeout_seconds: u64,
+}
+
+impl Default for UploadSettings {
+    fn default() -> Self {
+        Self { max_bytes: 200 * 1024 * 1024, idle_timeout_seconds: 30 }
+    }
+}
+
+impl UploadSettings {
+    pub fn idle_timeout(&self) -> Duration {
+        Duration::from_secs(self.idle_timeout_seconds)
+    }
+}

@@ -6,6 +6,7 @@
 
 pub mod api_tokens;
 pub mod audit;
+pub mod calls;
 pub mod contact_updates;
 pub mod customers;
 pub mod dashboard;

@@ -3,6 +3,7 @@
 //! Authenticated by the browser's session cookie or `Authorization: Bearer <token>`. Errors are
 //! `{"error": {"code", "message", "fields"}}` with a status that fits.
 
+mod calls;
 mod contact_updates;
 mod exports;
 mod report;
@@ -31,7 +32,20 @@ pub fn router() -> Router<AppState> {
         .route("/exports/{id}/sync", axum::routing::post(exports::sync))
         .route("/customer_contact_updates/{id}/sync", axum::routing::patch(report::sync_one))
         .route("/customer_contact_updates/{id}/reject", axum::routing::post(report::reject))
+        .route("/calls/{id}", axum::routing::get(calls::get))
+        .route("/calls/{id}/audio", axum::routing::get(calls::audio_file))
         .fallback(|_: Request| async { AppError::NotFound("No such API endpoint.".into()) })
+}
+
+/// The upload route, kept apart from [`router`]: it must not run under the app's 30-second
+/// request timeout (a long recording on a weak network takes minutes; it has an idle timeout
+/// instead), and its body limit is the recordings' own.
+pub fn upload_router(max_bytes: u64) -> Router<AppState> {
+    let limit = usize::try_from(max_bytes).unwrap_or(usize::MAX).saturating_add(1 << 20);
+    Router::new().route(
+        "/v1/calls/upload",
+        axum::routing::post(calls::upload).layer(axum::extract::DefaultBodyLimit::max(limit)),
+    )
 }
 
 /// Who presented a request to `/v1`: a bearer token's principal, else the session's user.

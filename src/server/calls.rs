@@ -1,0 +1,262 @@
+//! Recorded calls: storing what a phone uploads, once, on the right contact.
+
+use std::collections::HashMap;
+
+use super::{
+    AppState,
+    auth::AuthUser,
+    db::calls::{CallRow, NewCallRow, Recorded},
+    error::internal,
+    storage::Staged,
+    time::{self, now_ms},
+};
+use crate::{
+    domain::{
+        call::{CallId, CallLog, Direction, parse_duration, parse_sha256},
+        phone::{LineKind, PhoneNumber, is_withheld},
+    },
+    error::{AppError, FieldError},
+};
+
+/// The text fields of an upload, in the contract's names.
+pub const UPLOAD_FIELDS: [&str; 6] =
+    ["call_id", "phone", "direction", "started_at", "duration_seconds", "sha256"];
+
+/// An upload's fields, each checked; every problem is reported at once, naming its field.
+#[derive(Debug, Clone)]
+pub struct NewCall {
+    pub call_id: CallId,
+    /// `None` for a withheld number.
+    pub phone: Option<PhoneNumber>,
+    pub phone_raw: String,
+    pub direction: Direction,
+    pub started_at: i64,
+    pub duration_seconds: i64,
+    pub sha256: Option<String>,
+}
+
+impl NewCall {
+    pub fn parse(fields: &HashMap<String, String>) -> Result<Self, AppError> {
+        let mut errors = Vec::new();
+        let required = |name: &str| -> Result<&str, AppError> {
+            fields
+                .get(name)
+                .map(String::as_str)
+                .filter(|v| !v.trim().is_empty())
+                .ok_or_else(|| AppError::invalid(name, format!("{name} is required.")))
+        };
+        let mut keep = |e: AppError| match e {
+            AppError::Invalid(v) => errors.extend(v),
+            _ => errors.push(FieldError::new("body", e.to_string())),
+        };
+        let call_id = required("call_id").and_then(CallId::parse).map_err(&mut keep).ok();
+        let phone_raw = fields.get("phone").cloned();
+        let phone = match phone_raw.as_deref() {
+            None => {
+                keep(AppError::invalid(
+                    "phone",
+                    "phone is required (empty or \"private\" for a withheld number).",
+                ));
+                None
+            }
+            Some(raw) if is_withheld(raw) => Some(None),
+            Some(raw) => {
+                PhoneNumber::parse(raw).map(Some).map_err(|m| keep(AppError::invalid("phone", m))).ok()
+            }
+        };
+        let direction = required("direction").and_then(Direction::parse).map_err(&mut keep).ok();
+        let started_at = required("started_at")
+            .and_then(|s| {
+                time::parse_rfc3339(s)
+                    .filter(|ms| (946_684_800_000..now_ms() + 86_400_000).contains(ms))
+                    .ok_or_else(|| {
+                        AppError::invalid(
+                            "started_at",
+                            "started_at must be an RFC 3339 time with its offset (2026-11-25T10:30:00+04:00), \
+                             not in the future.",
+                        )
+                    })
+            })
+            .map_err(&mut keep)
+            .ok();
+        let duration = required("duration_seconds").and_then(parse_duration).map_err(&mut keep).ok();
+        let sha256 = parse_sha256(fields.get("sha256").map_or("", String::as_str)).map_err(&mut keep).ok();
+        match (call_id, phone, direction, started_at, duration, sha256) {
+            (
+                Some(call_id),
+                Some(phone),
+                Some(direction),
+                Some(started_at),
+                Some(duration_seconds),
+                Some(sha256),
+            ) if errors.is_empty() => Ok(Self {
+                call_id,
+                phone,
+                phone_raw: phone_raw.unwrap_or_default().trim().to_owned(),
+                direction,
+                started_at,
+                duration_seconds,
+                sha256,
+            }),
+            _ => Err(AppError::Invalid(errors)),
+        }
+    }
+}
+
+/// The recognised type of an upload's audio: (content type, file extension).
+pub type AudioType = (&'static str, &'static str);
+
+/// Stores an uploaded call: checks the checksum, answers a retry with the first record, moves
+/// the audio into place durably, then links the call to its contact (creating a lead for a new
+/// number) in one transaction. `true` when the call is new (201), `false` for a retry (200).
+/// Whatever fails, no file is left without its row.
+pub async fn record(
+    state: &AppState,
+    agent: &AuthUser,
+    token_id: Option<i64>,
+    call: NewCall,
+    staged: Staged,
+    (audio_type, ext): AudioType,
+) -> Result<(CallLog, bool), AppError> {
+    if let Some(expected) = &call.sha256
+        && *expected != staged.sha256
+    {
+        return Err(AppError::invalid(
+            "sha256",
+            format!(
+                "sha256 does not match the audio received (its SHA-256 is {}); nothing was stored.",
+                staged.sha256
+            ),
+        ));
+    }
+    if let Some((row, matches)) = state.db.call_by_call_id(call.call_id.as_str()).await? {
+        return same_call(row, matches, &staged.sha256).map(|log| (log, false));
+    }
+    let sha = staged.sha256.clone();
+    let size = staged.size as i64;
+    let key = format!(
+        "calls/{}/{}-{}.{ext}",
+        time::year_month_path(call.started_at),
+        call.call_id.as_str(),
+        &sha[..16]
+    );
+    staged.commit(&state.recordings, &key).await.map_err(|e| internal("storing a recording failed", e))?;
+
+    let lead_name = match &call.phone {
+        Some(p) => format!("New lead {}", p.display()),
+        None => String::new(),
+    };
+    let row = NewCallRow {
+        call_id: call.call_id.as_str(),
+        phone: call.phone.as_ref().map(PhoneNumber::e164),
+        phone_is_mobile: call.phone.as_ref().is_some_and(|p| p.kind() != LineKind::FixedLine),
+        lead_name: &lead_name,
+        phone_raw: &call.phone_raw,
+        direction: call.direction.as_str(),
+        started_at: call.started_at,
+        duration_seconds: call.duration_seconds,
+        agent_id: agent.id,
+        token_id,
+        audio_key: &key,
+        audio_size: size,
+        audio_sha256: &sha,
+        audio_type,
+        now: now_ms(),
+    };
+    match state.db.record_call(&row).await {
+        Ok(Recorded::Created(row, matches)) => {
+            tracing::info!(call_log = row.id, contact = ?row.contact_id, size, "call recorded");
+            Ok((call_log(row, matches), true))
+        }
+        Ok(Recorded::Existing(row, matches)) => {
+            // A concurrent twin won: our copy goes unless it is the very file the winner stored.
+            if row.audio_key != key {
+                remove_quietly(state, &key).await;
+            }
+            same_call(row, matches, &sha).map(|log| (log, false))
+        }
+        Err(e) => {
+            remove_quietly(state, &key).await;
+            Err(e.into())
+        }
+    }
+}
+
+/// A retry is answered with the first record; the same call id with other audio is a conflict.
+fn same_call(row: CallRow, matches: Vec<i64>, sha256: &str) -> Result<CallLog, AppError> {
+    if row.audio_sha256 != sha256 {
+        return Err(AppError::Conflict(format!(
+            "A call with call_id {} was already uploaded with different audio; nothing was stored.",
+            row.call_id
+        )));
+    }
+    Ok(call_log(row, matches))
+}
+
+async fn remove_quietly(state: &AppState, key: &str) {
+    if let Err(e) = state.recordings.delete(key).await {
+        tracing::error!(error = %e, key, "could not remove a recording that has no call log");
+    }
+}
+
+/// One call, for any signed-in user or API token.
+pub async fn get(state: &AppState, id: i64) -> Result<(CallLog, String), AppError> {
+    let (row, matches) =
+        state.db.call_by_id(id).await?.ok_or_else(|| AppError::NotFound("No such call.".into()))?;
+    let key = row.audio_key.clone();
+    Ok((call_log(row, matches), key))
+}
+
+fn call_log(row: CallRow, possible_matches: Vec<i64>) -> CallLog {
+    CallLog {
+        id: row.id,
+        call_id: row.call_id,
+        contact_id: row.contact_id,
+        contact_status: row.contact_status,
+        contact_name: row.contact_name,
+        phone: row.phone,
+        phone_raw: row.phone_raw,
+        direction: Direction::parse(&row.direction).unwrap_or(Direction::Inbound),
+        started_at: time::rfc3339(row.started_at),
+        duration_seconds: row.duration_seconds,
+        agent_id: row.agent_id,
+        agent_name: row.agent_name,
+        audio_type: row.audio_type,
+        audio_size: row.audio_size,
+        audio_sha256: row.audio_sha256,
+        possible_matches,
+        created_at: time::rfc3339(row.created_at),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let err =
+            NewCall::parse(&fields(&[("phone", "not a number"), ("direction", "up"), ("sha256", "xyz")]))
+                .unwrap_err();
+        for f in ["call_id", "phone", "direction", "started_at", "duration_seconds", "sha256"] {
+            assert!(err.field_message(f).is_some(), "{f}: {err:?}");
+        }
+    }
+
+    #[test]
+    fn a_withheld_number_has_no_phone() {
+        let call = NewCall::parse(&fields(&[
+            ("call_id", "3f1c2a9e-8d4b-4c6f-9a7e-2b5d1e0f4a3c"),
+            ("phone", "Private"),
+            ("direction", "inbound"),
+            ("started_at", "2026-11-20T10:00:00+04:00"),
+            ("duration_seconds", "42"),
+        ]))
+        .unwrap();
+        assert_eq!((call.phone, call.phone_raw.as_str(), call.sha256), (None, "Private", None));
+    }
+}

@@ -1,0 +1,179 @@
+//! Call recordings' rows: the call log, the contact it landed on, the leads uploads create.
+
+use super::Db;
+
+/// A call log with its contact and agent, as the API shows it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CallRow {
+    pub id: i64,
+    pub call_id: String,
+    pub contact_id: Option<i64>,
+    pub contact_status: Option<String>,
+    pub contact_name: Option<String>,
+    pub phone: Option<String>,
+    pub phone_raw: String,
+    pub direction: String,
+    pub started_at: i64,
+    pub duration_seconds: i64,
+    pub agent_id: i64,
+    pub agent_name: String,
+    pub audio_key: String,
+    pub audio_size: i64,
+    pub audio_sha256: String,
+    pub audio_type: String,
+    pub created_at: i64,
+}
+
+const CALL_COLUMNS: &str = "c.id, c.call_id, c.contact_id, k.status AS contact_status, k.name AS contact_name, \
+     c.phone, c.phone_raw, c.direction, c.started_at, c.duration_seconds, c.agent_id, u.name AS agent_name, \
+     c.audio_key, c.audio_size, c.audio_sha256, c.audio_type, c.created_at \
+     FROM call_logs c JOIN users u ON u.id = c.agent_id LEFT JOIN contacts k ON k.id = c.contact_id";
+
+/// A call to record, its audio already stored under `audio_key`.
+#[derive(Debug, Clone)]
+pub struct NewCallRow<'a> {
+    pub call_id: &'a str,
+    /// E.164, or `None` for a withheld number.
+    pub phone: Option<&'a str>,
+    /// Whether `phone` can be a lead's mobile (not a fixed line).
+    pub phone_is_mobile: bool,
+    /// The name a lead created for this number gets.
+    pub lead_name: &'a str,
+    pub phone_raw: &'a str,
+    pub direction: &'a str,
+    pub started_at: i64,
+    pub duration_seconds: i64,
+    pub agent_id: i64,
+    pub token_id: Option<i64>,
+    pub audio_key: &'a str,
+    pub audio_size: i64,
+    pub audio_sha256: &'a str,
+    pub audio_type: &'a str,
+    pub now: i64,
+}
+
+/// What recording a call did.
+#[derive(Debug, Clone)]
+pub enum Recorded {
+    Created(CallRow, Vec<i64>),
+    /// A call with this `call_id` was already recorded (a retry, or a concurrent twin).
+    Existing(CallRow, Vec<i64>),
+}
+
+impl Db {
+    pub async fn call_by_call_id(&self, call_id: &str) -> Result<Option<(CallRow, Vec<i64>)>, sqlx::Error> {
+        let row: Option<CallRow> = sqlx::query_as(&format!("SELECT {CALL_COLUMNS} WHERE c.call_id = $1"))
+            .bind(call_id)
+            .fetch_optional(self.pool())
+            .await?;
+        self.with_matches(row).await
+    }
+
+    pub async fn call_by_id(&self, id: i64) -> Result<Option<(CallRow, Vec<i64>)>, sqlx::Error> {
+        let row: Option<CallRow> = sqlx::query_as(&format!("SELECT {CALL_COLUMNS} WHERE c.id = $1"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        self.with_matches(row).await
+    }
+
+    async fn with_matches(&self, row: Option<CallRow>) -> Result<Option<(CallRow, Vec<i64>)>, sqlx::Error> {
+        let Some(row) = row else { return Ok(None) };
+        let matches = sqlx::query_scalar(
+            "SELECT contact_id FROM call_log_matches WHERE call_log_id = $1 ORDER BY contact_id",
+        )
+        .bind(row.id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(Some((row, matches)))
+    }
+
+    /// In one transaction: finds the contact of the number (its current mobile, the master's
+    /// original, or the lead created for it; the most recently updated first, the others kept as
+    /// possible matches) or creates a lead for it, then inserts the call log. A `call_id`
+    /// recorded meanwhile answers [`Recorded::Existing`] and changes nothing.
+    pub async fn record_call(&self, call: &NewCallRow<'_>) -> Result<Recorded, sqlx::Error> {
+        // IMMEDIATE: twenty uploads from one new number queue here, and each sees the lead the
+        // first one created (the unique lead_phone would refuse a second one on PostgreSQL).
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM call_logs WHERE call_id = $1")
+            .bind(call.call_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(id) = existing {
+            tx.rollback().await?;
+            let (row, matches) = self.call_by_id(id).await?.ok_or(sqlx::Error::RowNotFound)?;
+            return Ok(Recorded::Existing(row, matches));
+        }
+        let mut contacts: Vec<i64> = Vec::new();
+        if let Some(phone) = call.phone {
+            contacts = sqlx::query_scalar(
+                "SELECT id FROM contacts WHERE mobile = $1 OR master_mobile = $1 OR lead_phone = $1 \
+                 ORDER BY CASE WHEN status = 'customer' THEN 0 ELSE 1 END, updated_at DESC, id DESC LIMIT 20",
+            )
+            .bind(phone)
+            .fetch_all(&mut *tx)
+            .await?;
+            if contacts.is_empty() {
+                let lead: Option<i64> = sqlx::query_scalar(
+                    "INSERT INTO contacts (name, mobile, status, lead_phone, created_at, updated_at) \
+                     VALUES ($1, $2, 'new_lead', $3, $4, $4) ON CONFLICT (lead_phone) DO NOTHING RETURNING id",
+                )
+                .bind(call.lead_name)
+                .bind(call.phone_is_mobile.then_some(phone))
+                .bind(phone)
+                .bind(call.now)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let id = match lead {
+                    Some(id) => id,
+                    None => {
+                        sqlx::query_scalar("SELECT id FROM contacts WHERE lead_phone = $1")
+                            .bind(phone)
+                            .fetch_one(&mut *tx)
+                            .await?
+                    }
+                };
+                contacts.push(id);
+            }
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO call_logs (call_id, contact_id, phone, phone_raw, direction, started_at, duration_seconds, \
+             agent_id, token_id, audio_key, audio_size, audio_sha256, audio_type, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+        )
+        .bind(call.call_id)
+        .bind(contacts.first())
+        .bind(call.phone)
+        .bind(call.phone_raw)
+        .bind(call.direction)
+        .bind(call.started_at)
+        .bind(call.duration_seconds)
+        .bind(call.agent_id)
+        .bind(call.token_id)
+        .bind(call.audio_key)
+        .bind(call.audio_size)
+        .bind(call.audio_sha256)
+        .bind(call.audio_type)
+        .bind(call.now)
+        .fetch_one(&mut *tx)
+        .await?;
+        if contacts.len() > 1 {
+            let mut q = sqlx::QueryBuilder::new("INSERT INTO call_log_matches (call_log_id, contact_id) ");
+            q.push_values(&contacts[1..], |mut b, contact| {
+                b.push_bind(id).push_bind(*contact);
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        let (row, matches) = self.call_by_id(id).await?.ok_or(sqlx::Error::RowNotFound)?;
+        Ok(Recorded::Created(row, matches))
+    }
+
+    /// Every call log's stored file, for `fsck`: (id, key, size, sha256).
+    pub async fn call_audio_index(&self) -> Result<Vec<(i64, String, i64, String)>, sqlx::Error> {
+        sqlx::query_as("SELECT id, audio_key, audio_size, audio_sha256 FROM call_logs ORDER BY id")
+            .fetch_all(self.pool())
+            .await
+    }
+}
