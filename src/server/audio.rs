@@ -47,7 +47,7 @@ mod tests {
         wav.extend_from_slice(&[0; 20]);
         assert_eq!(recognise(&wav), Some(("audio/wav", "wav")));
         assert_eq!(recognise(b"ID3\x04\x00\x00\x00\x00\x00\x00"), Some(("audio/mpeg", "mp3")));
-        assert_eq!(recognise(b"#!AMR\n\x00\x00"), Some(("audio/amr", "amr")));
+        assert_eq!(recognise(b"#!AMR\n\x3c\x00\x00\x00\x00\x00\x00\x00"), Some(("audio/amr", "amr")));
         assert_eq!(recognise(&ftyp(b"M4A ")), Some(("audio/mp4", "m4a")));
         assert_eq!(recognise(&ftyp(b"3gp4")), Some(("audio/3gpp", "3gp")));
         assert_eq!(recognise(&ftyp(b"isom")), Some(("audio/mp4", "m4a")));

@@ -2,7 +2,10 @@
 
 use super::{
     auth::{AuthUser, token_hash},
-    db::{Db, api_tokens::TokenListRow},
+    db::{
+        Db,
+        api_tokens::{NewTokenRow, TokenListRow},
+    },
     time::{self, now_ms},
 };
 use crate::{
@@ -41,15 +44,15 @@ pub async fn issue(db: &Db, actor: Option<&AuthUser>, new: NewToken) -> Result<I
     let NewToken { scope, name, .. } = new;
     let detail = format!("{} for {} ({})", name.as_str(), user.username, scope.as_str());
     let id = db
-        .insert_api_token(
-            name.as_str(),
-            &token_hash(&token),
-            user.id,
-            scope.as_str(),
-            actor.map(|a| a.id),
-            &detail,
-            now_ms(),
-        )
+        .insert_api_token(&NewTokenRow {
+            name: name.as_str(),
+            token_hash: &token_hash(&token),
+            user_id: user.id,
+            scope: scope.as_str(),
+            actor_id: actor.map(|a| a.id),
+            audit_detail: &detail,
+            now: now_ms(),
+        })
         .await?;
     tracing::info!(token_id = id, user_id = user.id, scope = scope.as_str(), "token issued");
     let row = db.api_token_by_id(id).await?.ok_or(AppError::Internal)?;

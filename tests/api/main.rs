@@ -2,6 +2,7 @@
 
 mod access;
 mod auth;
+mod calls;
 mod customers;
 mod dashboard;
 mod exports;

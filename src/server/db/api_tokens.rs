@@ -28,21 +28,26 @@ pub struct TokenListRow {
     pub revoked_at: Option<i64>,
 }
 
+/// A token to store: only its hash, never the secret.
+#[derive(Debug, Clone, Copy)]
+pub struct NewTokenRow<'a> {
+    pub name: &'a str,
+    pub token_hash: &'a str,
+    pub user_id: i64,
+    pub scope: &'a str,
+    /// The admin who issued it; `None` for the command line.
+    pub actor_id: Option<i64>,
+    pub audit_detail: &'a str,
+    pub now: i64,
+}
+
 const LIST_COLUMNS: &str = "t.id, t.name, t.scope, u.username, u.name AS user_name, t.created_at, \
                             t.last_used_at, t.revoked_at FROM api_tokens t JOIN users u ON u.id = t.user_id";
 
 impl Db {
     /// Stores a new token's hash and its audit entry in one transaction.
-    pub async fn insert_api_token(
-        &self,
-        name: &str,
-        token_hash: &str,
-        user_id: i64,
-        scope: &str,
-        actor_id: Option<i64>,
-        audit_detail: &str,
-        now: i64,
-    ) -> Result<i64, sqlx::Error> {
+    pub async fn insert_api_token(&self, t: &NewTokenRow<'_>) -> Result<i64, sqlx::Error> {
+        let NewTokenRow { name, token_hash, user_id, scope, actor_id, audit_detail, now } = *t;
         let mut tx = self.pool().begin().await?;
         let id = sqlx::query_scalar(
             "INSERT INTO api_tokens (name, token_hash, user_id, scope, created_at) \
