@@ -31,7 +31,7 @@ for _ in $(seq 1 100); do
 done
 
 status=0
-(cd end2end && BASE_URL="http://127.0.0.1:$port" npx playwright test) || status=$?
+(cd end2end && BASE_URL="http://127.0.0.1:$port" CONTACTDESK_BIN="$PWD/../$bin" npx playwright test) || status=$?
 if [ "$status" -ne 0 ]; then
   echo "--- server log ---" >&2
   tail -n 60 "$log" >&2

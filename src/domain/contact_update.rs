@@ -54,6 +54,7 @@ impl UpdateReason {
 /// Where an update stands in the master-system sync. Moves once, from `Pending` to one of the
 /// others (the database's trigger enforces it too).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum UpdateStatus {
     Pending,

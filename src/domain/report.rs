@@ -76,6 +76,7 @@ impl From<Day> for String {
 
 /// Updates of contacts the master system does not know (new leads, no `customer_id`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Leads {
     Include,

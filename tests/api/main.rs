@@ -8,6 +8,7 @@ mod dashboard;
 mod exports;
 mod helpers;
 mod import;
+mod openapi;
 mod pages;
 mod payment_qr;
 mod report;

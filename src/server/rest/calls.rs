@@ -5,15 +5,19 @@ use std::collections::HashMap;
 use axum::{
     Json,
     body::Body,
-    extract::{Multipart, Path, State, multipart::MultipartError},
+    extract::{Multipart, Path, State, multipart::MultipartError, rejection::PathRejection},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::Response,
 };
 use tokio::time::timeout;
+use utoipa::ToSchema;
 
-use super::{ApiUser, Uploader};
+use super::{
+    ApiUser, Uploader,
+    openapi::{Binary, ErrorBody, FORBIDDEN_UPLOAD_TOKEN, INTERNAL, TIMED_OUT, UNAUTHORIZED},
+};
 use crate::{
-    domain::call::CallLog,
+    domain::call::{CallLog, Direction},
     error::AppError,
     server::{
         AppState, audio,
@@ -29,9 +33,66 @@ const FORM_OVERHEAD: u64 = 64 * 1024;
 /// The longest text field accepted (a phone number, a UUID, a time…).
 const MAX_TEXT_FIELD: usize = 1024;
 
-/// Receives one recorded call (see the README's upload contract): the audio is streamed to a
-/// temporary file while it is hashed, so memory stays flat whatever its size; nothing is stored
-/// unless every check passes.
+/// The upload's `multipart/form-data` parts, for the OpenAPI document only: the handler reads
+/// the parts one by one as they arrive, so the audio is streamed to disk, never held in memory.
+#[derive(ToSchema)]
+#[expect(
+    dead_code,
+    reason = "describes the multipart form for the OpenAPI document; `upload` reads it part by part"
+)]
+struct UploadForm {
+    /// The phone's UUID of the call: a retry with the same id is the same call.
+    #[schema(format = "uuid", example = "3f1c2a9e-8d4b-4c6f-9a7e-2b5d1e0f4a3c")]
+    call_id: String,
+    /// The other party's number as the phone shows it: any valid number, mobile or fixed line,
+    /// local (`5737 2333`) or international (`+44…`, `0044…`). Empty, `private`, `unknown`,
+    /// `anonymous` or `withheld` for a withheld number (the call is stored without a contact).
+    #[schema(example = "5737 2333")]
+    phone: String,
+    direction: Direction,
+    /// When the call started: RFC 3339 with its offset, not in the future.
+    #[schema(format = DateTime, example = "2026-11-25T10:30:00+04:00")]
+    started_at: String,
+    /// The call's length in whole seconds, 0 to 86400.
+    #[schema(minimum = 0, maximum = 86400, example = 95)]
+    duration_seconds: i64,
+    /// Optional: the audio's SHA-256 as 64 hex digits; the server checks the bytes it received
+    /// against it (422 when they differ).
+    #[schema(pattern = "^[0-9a-fA-F]{64}$")]
+    sha256: Option<String>,
+    /// The recording, as a file part: mp3, m4a/aac, amr, 3gp, ogg/opus, wav or webm, recognised
+    /// by its bytes, not its name; at most the server's limit (200 MB by default).
+    #[schema(value_type = String, format = Binary)]
+    audio: Vec<u8>,
+}
+
+/// Upload a recorded call
+///
+/// For the phones: any token (`upload` or `api`) or a session; the call is the caller's. The
+/// audio is streamed to a temporary file while it is hashed and stored only when every check
+/// passes, after it is on disk; whatever the error, no row and no file stay behind. A retry with
+/// the same `call_id` and the same audio answers 200 with the first record. There is no total
+/// time limit (a long recording on a weak network is not cut off), only an idle one. The call
+/// is linked to the contact with this number (a new number creates a lead).
+#[utoipa::path(
+    post,
+    path = "/v1/calls/upload",
+    tag = "calls",
+    request_body(content = inline(UploadForm), content_type = "multipart/form-data",
+        description = "The call's fields as text parts, and the file part `audio`; unknown parts are skipped."),
+    responses(
+        (status = 201, description = "Stored: the new call log.", body = CallLog),
+        (status = 200, description = "A retry of a stored `call_id` with the same audio: the first record, nothing new.", body = CallLog),
+        (status = 401, description = UNAUTHORIZED, body = ErrorBody),
+        (status = 408, description = "No bytes arrived for the idle timeout (`uploads.idle_timeout_seconds`); nothing was stored (`timeout`).", body = ErrorBody),
+        (status = 409, description = "This `call_id` was uploaded before with different audio; nothing was stored (`conflict`).", body = ErrorBody),
+        (status = 413, description = "Over the size limit, judged from `Content-Length` before the body is read, else as soon as the count passes it (`too_large`).", body = ErrorBody),
+        (status = 415, description = "The file is not audio of a known kind, judged from its first bytes (`unsupported_type`).", body = ErrorBody),
+        (status = 422, description = "Not multipart, a field missing or malformed (each named in `fields`), no `audio` part, or `sha256` does not match the bytes (`invalid_input`).", body = ErrorBody),
+        (status = 500, description = INTERNAL, body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = [])),
+)]
 pub async fn upload(
     State(state): State<AppState>,
     Uploader { user, token_id }: Uploader,
@@ -146,23 +207,82 @@ fn body_error(e: MultipartError) -> AppError {
     )
 }
 
-/// `GET /v1/calls/{id}`.
+/// The `{id}` of the path, or 422 naming it (axum's own rejection is a plain-text 400).
+fn call_number(path: Result<Path<i64>, PathRejection>) -> Result<i64, AppError> {
+    path.map(|Path(id)| id).map_err(|_| AppError::invalid("id", "The call id in the path is a number."))
+}
+
+/// A call's log
+///
+/// For any agent or admin (session or `api` token).
+#[utoipa::path(
+    get,
+    path = "/v1/calls/{id}",
+    tag = "calls",
+    params(("id" = i64, Path, description = "The call log's id (`id` of the upload's answer, not `call_id`).")),
+    responses(
+        (status = 200, description = "The call log.", body = CallLog),
+        (status = 401, description = UNAUTHORIZED, body = ErrorBody),
+        (status = 403, description = FORBIDDEN_UPLOAD_TOKEN, body = ErrorBody),
+        (status = 404, description = "No call has this id (`not_found`).", body = ErrorBody),
+        (status = 408, description = TIMED_OUT),
+        (status = 422, description = "The id in the path is not a number (`invalid_input`, field `id`).", body = ErrorBody),
+        (status = 500, description = INTERNAL, body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = [])),
+)]
 pub async fn get(
     State(state): State<AppState>,
     ApiUser(_): ApiUser,
-    Path(id): Path<i64>,
+    id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<CallLog>, AppError> {
-    Ok(Json(calls::get(&state, id).await?.0))
+    Ok(Json(calls::get(&state, call_number(id)?).await?.0))
 }
 
-/// `GET /v1/calls/{id}/audio`: the recording with HTTP Range (so a player can seek) and
-/// conditional requests (`If-None-Match` on its checksum, `If-Modified-Since`).
+/// A call's recording
+///
+/// The audio with its own content type, for a player: one HTTP `Range` (so it can seek; several
+/// ranges get the whole file), `If-Range`, and conditional requests on `ETag` (the audio's
+/// SHA-256, with `If-None-Match`) and `Last-Modified` (with `If-Modified-Since`).
+#[utoipa::path(
+    get,
+    path = "/v1/calls/{id}/audio",
+    tag = "calls",
+    params(
+        ("id" = i64, Path, description = "The call log's id."),
+        ("Range" = Option<String>, Header, description = "One byte range, e.g. `bytes=0-1023`."),
+        ("If-Range" = Option<String>, Header, description = "The `ETag`: the range applies only to this very file."),
+        ("If-None-Match" = Option<String>, Header, description = "An `ETag` seen before: 304 when it still matches."),
+        ("If-Modified-Since" = Option<String>, Header, description = "An HTTP date: 304 when the file is not newer."),
+    ),
+    responses(
+        (status = 200, description = "The whole recording.", content_type = "audio/*", body = Binary,
+            headers(
+                ("ETag" = String, description = "The audio's SHA-256, quoted."),
+                ("Last-Modified" = String, description = "When the call was stored."),
+                ("Accept-Ranges" = String, description = "`bytes`."),
+            )),
+        (status = 206, description = "The requested range.", content_type = "audio/*", body = Binary,
+            headers(("Content-Range" = String, description = "`bytes start-end/size`."))),
+        (status = 304, description = "Not modified since the `ETag` or the date sent; no body."),
+        (status = 416, description = "The range lies outside the file; `Content-Range: bytes */size`, no body.",
+            headers(("Content-Range" = String, description = "`bytes */size`."))),
+        (status = 401, description = UNAUTHORIZED, body = ErrorBody),
+        (status = 403, description = FORBIDDEN_UPLOAD_TOKEN, body = ErrorBody),
+        (status = 404, description = "No call has this id (`not_found`).", body = ErrorBody),
+        (status = 408, description = TIMED_OUT),
+        (status = 422, description = "The id in the path is not a number (`invalid_input`, field `id`).", body = ErrorBody),
+        (status = 500, description = INTERNAL, body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = [])),
+)]
 pub async fn audio_file(
     State(state): State<AppState>,
     ApiUser(_): ApiUser,
-    Path(id): Path<i64>,
+    id: Result<Path<i64>, PathRejection>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
+    let id = call_number(id)?;
     let (log, key) = calls::get(&state, id).await?;
     let etag = format!("\"{}\"", log.audio_sha256);
     let modified = time::parse_rfc3339(&log.created_at).unwrap_or_default();

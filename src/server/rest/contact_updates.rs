@@ -7,36 +7,62 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-use super::ApiUser;
+use super::{
+    ApiUser,
+    openapi::{ErrorBody, FORBIDDEN_UPLOAD_TOKEN, INTERNAL, TIMED_OUT, UNAUTHORIZED},
+};
 use crate::{
     domain::contact_update::ContactUpdateInput,
     error::{AppError, FieldError},
     server::{AppState, contact_updates, customers, time},
 };
 
-/// The seed's request. `customer_name`, `old_*`, `agent_id` and `agent_name` may be sent by
-/// older clients; they are ignored: the server knows the customer, and the agent is the caller.
-#[derive(Debug, Deserialize)]
+/// A contact correction, in the seed document's shape. `customer_name`, `old_mobile`,
+/// `old_email`, `agent_id` and `agent_name` may be sent by older clients and are ignored: the
+/// server knows the customer, and the agent is the caller.
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct CreateRequest {
+    /// The master system's id of the customer.
+    #[schema(example = "12345")]
     customer_id: String,
+    /// One of the customer's policies, if the correction came up about one.
+    #[schema(example = "LIB/C7013")]
     policy_number: Option<String>,
+    /// A mobile number as typed (local or international); stored as E.164. At least one of
+    /// `new_mobile` and `new_email` must change something.
+    #[schema(example = "5812 3456")]
     new_mobile: Option<String>,
+    #[schema(example = "new@email.com")]
     new_email: Option<String>,
+    /// Required, one of: `Customer provided new contact`, `Current contact is incorrect`,
+    /// `Current contact is missing`, `Email bounced / SMS failed`, `Customer requested update`,
+    /// `Other`.
+    #[schema(example = "Customer provided new contact")]
     update_reason: Option<String>,
+    /// Free text, at most 500 characters.
     notes: Option<String>,
+    /// 8 to 100 letters, digits, `-` or `_`, unique per request: a retry with the same key
+    /// stores nothing new. The `Idempotency-Key` header, if sent, wins over this field.
     idempotency_key: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-struct CreateResponse {
+/// The stored update.
+#[derive(Debug, Serialize, ToSchema)]
+struct CreatedUpdate {
     id: i64,
     customer_id: Option<String>,
     policy_number: Option<String>,
+    /// `pending` for a new update.
+    #[schema(example = "pending")]
     status: String,
+    /// RFC 3339, UTC.
     captured_at: String,
+    /// The caller, whatever the body said.
     agent_id: i64,
     agent_name: String,
+    /// `Contact update saved successfully`, or `Contact update was already saved` for a retry.
     message: &'static str,
 }
 
@@ -48,6 +74,31 @@ fn rest_field(field: &str) -> &str {
     }
 }
 
+/// Capture a contact correction
+///
+/// Validates the correction against the customer's current details and stores it as `pending`
+/// for the master-system sync; the agent recorded is always the caller (an agent's or admin's
+/// session or `api` token). A retry carrying the same idempotency key (header `Idempotency-Key`
+/// or body `idempotency_key`) stores nothing new and answers 200 with the update stored first.
+#[utoipa::path(
+    post,
+    path = "/v1/customer_contact_updates",
+    tag = "contact-updates",
+    params(("Idempotency-Key" = Option<String>, Header,
+            description = "Optional: 8 to 100 letters, digits, `-` or `_`; wins over the body's `idempotency_key`.")),
+    request_body(content = CreateRequest, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Stored.", body = CreatedUpdate),
+        (status = 200, description = "A retry of a stored request (same idempotency key): the update stored first, nothing new.", body = CreatedUpdate),
+        (status = 401, description = UNAUTHORIZED, body = ErrorBody),
+        (status = 403, description = FORBIDDEN_UPLOAD_TOKEN, body = ErrorBody),
+        (status = 404, description = "No customer has this `customer_id` (`not_found`).", body = ErrorBody),
+        (status = 408, description = TIMED_OUT),
+        (status = 422, description = "The body is not JSON of this shape, or fields are invalid: each is named in `fields` (`customer_id`, `policy_number`, `new_mobile`, `new_email`, `update_reason`, `notes`, `idempotency_key`, or `change` when nothing would change).", body = ErrorBody),
+        (status = 500, description = INTERNAL, body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = [])),
+)]
 pub async fn create(
     State(state): State<AppState>,
     ApiUser(agent): ApiUser,
@@ -81,7 +132,7 @@ pub async fn create(
         })?;
     let u = captured.update;
     let status = if captured.replayed { StatusCode::OK } else { StatusCode::CREATED };
-    let response = CreateResponse {
+    let response = CreatedUpdate {
         id: u.id,
         customer_id: u.customer_id,
         policy_number: u.policy_number,
@@ -98,22 +149,45 @@ pub async fn create(
     Ok((status, Json(response)).into_response())
 }
 
-#[derive(Debug, Serialize)]
-struct LatestResponse {
+/// A customer's current contact details and who set them last.
+#[derive(Debug, Serialize, ToSchema)]
+struct LatestContact {
     customer_id: String,
+    /// E.164.
     latest_mobile: Option<String>,
     latest_email: Option<String>,
+    /// RFC 3339, UTC, of the latest correction; `null` when none was captured.
     updated_at: Option<String>,
+    /// The agent who captured the latest correction.
     updated_by: Option<String>,
 }
 
+/// A customer's latest contact details
+///
+/// The customer's current mobile and email (corrections included) and the latest correction's
+/// time and agent. For any agent or admin.
+#[utoipa::path(
+    get,
+    path = "/v1/customer_contact_updates/latest/{customer_id}",
+    tag = "contact-updates",
+    params(("customer_id" = String, Path, description = "The master system's id of the customer.")),
+    responses(
+        (status = 200, description = "The customer's current details.", body = LatestContact),
+        (status = 401, description = UNAUTHORIZED, body = ErrorBody),
+        (status = 403, description = FORBIDDEN_UPLOAD_TOKEN, body = ErrorBody),
+        (status = 404, description = "No customer has this `customer_id` (`not_found`).", body = ErrorBody),
+        (status = 408, description = TIMED_OUT),
+        (status = 500, description = INTERNAL, body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = [])),
+)]
 pub async fn latest(
     State(state): State<AppState>,
     ApiUser(_caller): ApiUser,
     Path(customer_id): Path<String>,
 ) -> Result<Json<impl Serialize>, AppError> {
     let contact_updates::Latest { contact, update } = contact_updates::latest(&state, &customer_id).await?;
-    Ok(Json(LatestResponse {
+    Ok(Json(LatestContact {
         customer_id,
         latest_mobile: contact.mobile,
         latest_email: contact.email,

@@ -5,13 +5,17 @@
 
 mod calls;
 mod contact_updates;
+mod docs_page;
 mod exports;
+pub mod openapi;
 mod report;
 
 use axum::{
     Router,
-    extract::{FromRequestParts, Request},
-    http::{header, request::Parts},
+    extract::{DefaultBodyLimit, FromRequestParts, Request},
+    handler::Handler,
+    http::{Method, header, request::Parts},
+    routing::{MethodFilter, MethodRouter, get, on},
 };
 
 use super::{
@@ -21,19 +25,63 @@ use super::{
 };
 use crate::{domain::token::TokenScope, error::AppError};
 
+/// Where `server::http` nests [`router`]; the documented paths carry it.
+const PREFIX: &str = "/v1";
+/// The upload's full path: its router is merged at the top, outside the nest.
+const UPLOAD_PATH: &str = "/v1/calls/upload";
+
+/// One route: its method, its path, and a method router that answers that method only.
+type Route = (Method, &'static str, MethodRouter<AppState>);
+
+/// A [`Route`] whose method router is made from `method` itself, so the table cannot name one
+/// method and serve another.
+fn route<H, T>(method: Method, path: &'static str, handler: H) -> Route
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    let filter =
+        MethodFilter::try_from(method.clone()).expect("the route table uses standard HTTP methods only");
+    (method, path, on(filter, handler))
+}
+
+/// Every route of [`router`], below [`PREFIX`]: the router and [`route_list`] are both built
+/// from this table, so a route cannot be served without being listed (and the API test then
+/// finds it missing from the OpenAPI document if it is not documented).
+fn routes() -> Vec<Route> {
+    vec![
+        route(Method::POST, "/customer_contact_updates", contact_updates::create),
+        route(Method::GET, "/customer_contact_updates", report::list),
+        route(Method::GET, "/customer_contact_updates/latest/{customer_id}", contact_updates::latest),
+        route(Method::POST, "/customer_contact_updates/bulk-sync", report::bulk_sync),
+        route(Method::GET, "/customer_contact_updates/export.csv", exports::csv),
+        route(Method::GET, "/customer_contact_updates/export.xlsx", exports::xlsx),
+        route(Method::GET, "/exports/{id}/download", exports::download_again),
+        route(Method::POST, "/exports/{id}/sync", exports::sync),
+        route(Method::PATCH, "/customer_contact_updates/{id}/sync", report::sync_one),
+        route(Method::POST, "/customer_contact_updates/{id}/reject", report::reject),
+        route(Method::GET, "/calls/{id}", calls::get),
+        route(Method::GET, "/calls/{id}/audio", calls::audio_file),
+    ]
+}
+
+/// The upload route, with its full path and its own body limit.
+fn upload_route(max_bytes: u64) -> Route {
+    let limit = usize::try_from(max_bytes).unwrap_or(usize::MAX).saturating_add(1 << 20);
+    let (method, path, handler) = route(Method::POST, UPLOAD_PATH, calls::upload);
+    (method, path, handler.layer(DefaultBodyLimit::max(limit)))
+}
+
+/// The API's routes, to be nested at `/v1`. Two more are public and not in [`route_list`]:
+/// `GET /v1/openapi.json` and `GET /v1/docs` describe the API rather than being part of it
+/// (they hold no data, so they need no credentials).
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/customer_contact_updates", axum::routing::post(contact_updates::create).get(report::list))
-        .route("/customer_contact_updates/latest/{customer_id}", axum::routing::get(contact_updates::latest))
-        .route("/customer_contact_updates/bulk-sync", axum::routing::post(report::bulk_sync))
-        .route("/customer_contact_updates/export.csv", axum::routing::get(exports::csv))
-        .route("/customer_contact_updates/export.xlsx", axum::routing::get(exports::xlsx))
-        .route("/exports/{id}/download", axum::routing::get(exports::download_again))
-        .route("/exports/{id}/sync", axum::routing::post(exports::sync))
-        .route("/customer_contact_updates/{id}/sync", axum::routing::patch(report::sync_one))
-        .route("/customer_contact_updates/{id}/reject", axum::routing::post(report::reject))
-        .route("/calls/{id}", axum::routing::get(calls::get))
-        .route("/calls/{id}/audio", axum::routing::get(calls::audio_file))
+    routes()
+        .into_iter()
+        // axum merges method routers registered on the same path (GET and POST on the list).
+        .fold(Router::new(), |router, (_, path, handler)| router.route(path, handler))
+        .route(openapi::JSON_PATH, get(openapi::json))
+        .route(docs_page::PATH, get(docs_page::page))
         .fallback(|_: Request| async { AppError::NotFound("No such API endpoint.".into()) })
 }
 
@@ -41,11 +89,16 @@ pub fn router() -> Router<AppState> {
 /// request timeout (a long recording on a weak network takes minutes; it has an idle timeout
 /// instead), and its body limit is the recordings' own.
 pub fn upload_router(max_bytes: u64) -> Router<AppState> {
-    let limit = usize::try_from(max_bytes).unwrap_or(usize::MAX).saturating_add(1 << 20);
-    Router::new().route(
-        "/v1/calls/upload",
-        axum::routing::post(calls::upload).layer(axum::extract::DefaultBodyLimit::max(limit)),
-    )
+    let (_, path, handler) = upload_route(max_bytes);
+    Router::new().route(path, handler)
+}
+
+/// Every `/v1` route the app serves, as (upper-case method, full path with `{param}`s), the
+/// upload included: what the OpenAPI document must describe, operation for operation.
+pub fn route_list() -> Vec<(String, String)> {
+    let nested = routes().into_iter().map(|(method, path, _)| (method, format!("{PREFIX}{path}")));
+    let (upload_method, upload_path, _) = upload_route(0);
+    nested.chain([(upload_method, upload_path.to_owned())]).map(|(m, p)| (m.as_str().to_owned(), p)).collect()
 }
 
 /// Who presented a request to `/v1`: a bearer token's principal, else the session's user.

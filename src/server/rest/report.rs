@@ -9,10 +9,17 @@ use axum::{
     },
 };
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiAdmin, json_body};
+use super::{
+    ApiAdmin, json_body,
+    openapi::{ErrorBody, FORBIDDEN_ADMIN, INTERNAL, TIMED_OUT, UNAUTHORIZED},
+};
 use crate::{
-    domain::{contact_update::UpdateStatus, report::ReportFilter},
+    domain::{
+        contact_update::UpdateStatus,
+        report::{Leads, ReportFilter},
+    },
     error::AppError,
     server::{
         AppState,
@@ -22,11 +29,55 @@ use crate::{
     },
 };
 
-/// One update in the seed's shape, plus the decision's stamps. Phones are E.164.
-#[derive(Debug, Serialize)]
+/// The report's filter as query parameters, read by `ReportFilter::from_params`; only this
+/// document uses the type (the handlers read the raw query, so every bad parameter is reported
+/// at once, by its name).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[expect(dead_code, reason = "describes the query for the OpenAPI document; the handlers parse it by hand")]
+pub(super) struct FilterQuery {
+    /// Only updates in this state.
+    status: Option<UpdateStatus>,
+    /// Only updates captured by this user (a positive user id).
+    #[param(minimum = 1)]
+    agent_id: Option<i64>,
+    /// Captured on or after this day (`YYYY-MM-DD`, in the business time zone).
+    #[param(value_type = Option<String>, format = Date, example = "2026-11-01")]
+    from_date: Option<String>,
+    /// Captured on or before this day, the whole day included; not before `from_date`.
+    #[param(value_type = Option<String>, format = Date, example = "2026-11-25")]
+    to_date: Option<String>,
+    /// The beginning of a policy number or part of the customer's name, at most 100
+    /// characters.
+    #[param(max_length = 100)]
+    q: Option<String>,
+    /// Updates of new leads (contacts the master system does not know, without `customer_id`):
+    /// `include`, `exclude` or `only`. Not given: the list includes them, an export leaves them
+    /// out.
+    leads: Option<Leads>,
+}
+
+/// Which page of the list.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[expect(dead_code, reason = "describes the query for the OpenAPI document; `api_paging` parses it by hand")]
+struct PagingQuery {
+    /// Rows per page, 1 to 1000; 50 when not given.
+    #[param(minimum = 1, maximum = 1000, default = 50)]
+    limit: Option<i64>,
+    /// Rows to skip, 0 or more; 0 when not given.
+    #[param(minimum = 0, default = 0)]
+    offset: Option<i64>,
+}
+
+/// One update in the seed's shape, plus the decision's stamps. Phones are E.164; times are
+/// RFC 3339, UTC.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ContactUpdate)]
 struct UpdateJson {
     id: i64,
     contact_id: i64,
+    /// `null` for a new lead, unknown to the master system.
     customer_id: Option<String>,
     policy_number: Option<String>,
     customer_name: String,
@@ -41,6 +92,7 @@ struct UpdateJson {
     captured_at: String,
     status: UpdateStatus,
     synced_at: Option<String>,
+    /// The admin who synced it.
     synced_by: Option<i64>,
     synced_by_name: Option<String>,
     rejected_at: Option<String>,
@@ -79,15 +131,37 @@ impl From<ReportRecord> for UpdateJson {
     }
 }
 
-#[derive(Debug, Serialize)]
+/// A page of the report.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = ContactUpdatePage)]
 struct ListJson {
+    /// Every update matching the filter, not only this page.
     total: i64,
     limit: i64,
     offset: i64,
+    /// Newest first.
     updates: Vec<UpdateJson>,
 }
 
-/// `GET /v1/customer_contact_updates?status&agent_id&from_date&to_date&q&leads&limit&offset`
+/// List contact updates (admin)
+///
+/// The report: updates matching every filter given, newest first, a page at a time. Every bad
+/// parameter is reported at once, by its name.
+#[utoipa::path(
+    get,
+    path = "/v1/customer_contact_updates",
+    tag = "contact-updates",
+    params(FilterQuery, PagingQuery),
+    responses(
+        (status = 200, description = "One page of matching updates.", body = ListJson),
+        (status = 401, description = UNAUTHORIZED, body = ErrorBody),
+        (status = 403, description = FORBIDDEN_ADMIN, body = ErrorBody),
+        (status = 408, description = TIMED_OUT),
+        (status = 422, description = "A query parameter is invalid; each is named in `fields` (`status`, `agent_id`, `from_date`, `to_date`, `q`, `leads`, `limit`, `offset`).", body = ErrorBody),
+        (status = 500, description = INTERNAL, body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = [])),
+)]
 pub async fn list(
     State(state): State<AppState>,
     ApiAdmin(admin): ApiAdmin,
@@ -114,18 +188,42 @@ pub async fn list(
     }))
 }
 
-#[derive(Debug, Serialize)]
-struct SyncJson {
+/// One update after a sync.
+#[derive(Debug, Serialize, ToSchema)]
+struct SyncedUpdate {
     id: i64,
+    /// `synced`.
     status: UpdateStatus,
+    /// RFC 3339, UTC: when it was first synced.
     synced_at: Option<String>,
+    /// The admin who first synced it.
     synced_by: Option<i64>,
+    /// `Update marked as synced`, or `Update was already synced; nothing changed`.
     message: &'static str,
 }
 
-/// `PATCH /v1/customer_contact_updates/{id}/sync`: 200 (also when it was synced before, with
-/// no change), 404 unknown, 409 rejected. A body, if any, is ignored: the server's clock and
-/// the caller decide `synced_at` and `synced_by`.
+/// Mark one update synced (admin)
+///
+/// Marks a pending update as synced to the master system. Already synced: 200 and nothing
+/// changes (the first sync's time and admin stay). Rejected: 409. A body, if any, is ignored:
+/// `synced_at` is the server's clock and `synced_by` is always the caller.
+#[utoipa::path(
+    patch,
+    path = "/v1/customer_contact_updates/{id}/sync",
+    tag = "contact-updates",
+    params(("id" = i64, Path, description = "The update's id.")),
+    responses(
+        (status = 200, description = "Synced now, or synced before (nothing changed).", body = SyncedUpdate),
+        (status = 401, description = UNAUTHORIZED, body = ErrorBody),
+        (status = 403, description = FORBIDDEN_ADMIN, body = ErrorBody),
+        (status = 404, description = "No update has this id (`not_found`).", body = ErrorBody),
+        (status = 408, description = TIMED_OUT),
+        (status = 409, description = "The update was rejected; a rejected update cannot be synced (`conflict`).", body = ErrorBody),
+        (status = 422, description = "The id in the path is not a number (`invalid_input`, field `id`).", body = ErrorBody),
+        (status = 500, description = INTERNAL, body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = [])),
+)]
 pub async fn sync_one(
     State(state): State<AppState>,
     ApiAdmin(admin): ApiAdmin,
@@ -137,7 +235,7 @@ pub async fn sync_one(
         SyncedOne::Already(r) => (r, "Update was already synced; nothing changed"),
     };
     let u = record.update;
-    Ok(Json(SyncJson {
+    Ok(Json(SyncedUpdate {
         id: u.id,
         status: u.status,
         synced_at: u.synced_at.map(time::rfc3339),
@@ -146,22 +244,50 @@ pub async fn sync_one(
     }))
 }
 
-#[derive(Debug, Deserialize)]
+/// The updates to mark synced.
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct BulkSyncRequest {
+    /// 1 to 50,000 update ids; duplicates count once.
+    #[schema(example = json!([101, 102, 103]))]
     update_ids: Vec<i64>,
     /// Accepted for the seed's clients and ignored: the caller is who synced.
     #[serde(default, rename = "synced_by")]
+    #[schema(value_type = Option<Object>)]
     _synced_by: Option<serde_json::Value>,
 }
 
-#[derive(Debug, Serialize)]
+/// What a sync did.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = SyncCounts)]
 struct BulkSyncJson {
+    /// Updates marked synced now.
     synced_count: i64,
+    /// Updates left as they were: already synced, rejected, or unknown.
     skipped_count: i64,
+    /// The counts in words.
+    #[schema(example = "5 updates marked as synced; 2 left as they were (already synced or rejected)")]
     message: String,
 }
 
-/// `POST /v1/customer_contact_updates/bulk-sync` with `{update_ids}`.
+/// Mark several updates synced (admin)
+///
+/// Marks synced the pending updates among `update_ids`; the others (already synced, rejected,
+/// unknown) are counted as skipped and left as they were. `synced_by` is always the caller.
+#[utoipa::path(
+    post,
+    path = "/v1/customer_contact_updates/bulk-sync",
+    tag = "contact-updates",
+    request_body(content = BulkSyncRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The counts.", body = BulkSyncJson),
+        (status = 401, description = UNAUTHORIZED, body = ErrorBody),
+        (status = 403, description = FORBIDDEN_ADMIN, body = ErrorBody),
+        (status = 408, description = TIMED_OUT),
+        (status = 422, description = "The body is not JSON of this shape, or `update_ids` is empty or longer than 50,000 (`invalid_input`).", body = ErrorBody),
+        (status = 500, description = INTERNAL, body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = [])),
+)]
 pub async fn bulk_sync(
     State(state): State<AppState>,
     ApiAdmin(admin): ApiAdmin,
@@ -176,14 +302,37 @@ pub async fn bulk_sync(
     }))
 }
 
-#[derive(Debug, Deserialize)]
+/// Why an update is rejected.
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct RejectRequest {
+    /// Required: 1 to 500 characters, no control characters but line breaks.
     #[serde(default)]
+    #[schema(required = true, min_length = 1, max_length = 500, example = "Wrong customer")]
     reason: String,
 }
 
-/// `POST /v1/customer_contact_updates/{id}/reject` with `{reason}`: 200, 404, 409 (not
-/// pending), 422 (no reason).
+/// Reject an update (admin)
+///
+/// Rejects a pending update with a reason: it will not be synced, and the customer's current
+/// contact details fall back, field by field, to what they were before it.
+#[utoipa::path(
+    post,
+    path = "/v1/customer_contact_updates/{id}/reject",
+    tag = "contact-updates",
+    params(("id" = i64, Path, description = "The update's id.")),
+    request_body(content = RejectRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Rejected: the update as the list shows it.", body = UpdateJson),
+        (status = 401, description = UNAUTHORIZED, body = ErrorBody),
+        (status = 403, description = FORBIDDEN_ADMIN, body = ErrorBody),
+        (status = 404, description = "No update has this id (`not_found`).", body = ErrorBody),
+        (status = 408, description = TIMED_OUT),
+        (status = 409, description = "The update is not pending: already synced or rejected (`conflict`).", body = ErrorBody),
+        (status = 422, description = "The id is not a number, the body is not JSON of this shape, or `reason` is empty, too long or has control characters (`invalid_input`).", body = ErrorBody),
+        (status = 500, description = INTERNAL, body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = [])),
+)]
 pub async fn reject(
     State(state): State<AppState>,
     ApiAdmin(admin): ApiAdmin,

@@ -1,0 +1,153 @@
+//! The OpenAPI 3 document of `/v1`, generated from the handlers' `#[utoipa::path]` annotations,
+//! and served as JSON at `GET /v1/openapi.json`.
+//!
+//! Public, like the page rendered from it (`GET /v1/docs`): it is the contract the mobile team
+//! and the master-system sync build against, and it holds no data. The API test compares its
+//! paths with [`super::route_list`], so an undocumented route fails the build's tests.
+
+use std::sync::LazyLock;
+
+use axum::Json;
+use utoipa::{
+    Modify, OpenApi, ToSchema,
+    openapi::{
+        Components,
+        security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
+    },
+};
+
+use crate::server::auth::SESSION_COOKIE;
+
+/// Where the document is served, below `/v1`.
+pub(super) const JSON_PATH: &str = "/openapi.json";
+
+// Descriptions of the errors several routes share, so each route lists its statuses in one line.
+pub(super) const UNAUTHORIZED: &str =
+    "No credentials, or a bearer token that is unknown or revoked (`unauthorized`).";
+pub(super) const FORBIDDEN_UPLOAD_TOKEN: &str =
+    "An `upload` token: it may upload recordings and nothing else (`forbidden`).";
+pub(super) const FORBIDDEN_ADMIN: &str =
+    "Not an admin (an agent's session or `api` token), or an `upload` token (`forbidden`).";
+pub(super) const TIMED_OUT: &str =
+    "The server did not answer within 30 seconds; the body is empty. Retrying is safe.";
+pub(super) const INTERNAL: &str =
+    "A failure on the server; it is logged there and the message says nothing more (`internal_error`).";
+
+/// The body of every error answer (written by `AppError`'s `IntoResponse` in `server::error`).
+#[derive(ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(ToSchema)]
+pub struct ErrorDetail {
+    /// Stable and machine-readable: `unauthorized`, `forbidden`, `not_found`, `timeout`,
+    /// `conflict`, `too_large`, `unsupported_type`, `invalid_input`, `too_many_requests` or
+    /// `internal_error`.
+    #[schema(example = "invalid_input")]
+    pub code: String,
+    /// For the person at the screen: what happened and what to do.
+    #[schema(example = "customer_id is required.")]
+    pub message: String,
+    /// Each input that is wrong and why, with `invalid_input`; `null` with any other code.
+    pub fields: Option<Vec<FieldProblem>>,
+}
+
+/// One input (a body field, a form field or a query parameter) that failed validation.
+#[derive(ToSchema)]
+#[schema(as = FieldError)]
+pub struct FieldProblem {
+    /// The input's name as the request spelled it, e.g. `new_mobile` or `from_date`.
+    #[schema(example = "customer_id")]
+    pub field: String,
+    #[schema(example = "customer_id is required.")]
+    pub message: String,
+}
+
+/// A file's bytes, sent as they are (not JSON).
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct Binary(pub Vec<u8>);
+
+/// The two ways to authenticate, named as the operations' `security` requirements name them.
+struct AuthSchemes;
+
+impl Modify for AuthSchemes {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        // `get_or_insert_with`: a fresh `Components` would drop the schemas collected so far.
+        let components = doc.components.get_or_insert_with(Components::new);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("opaque")
+                    .description(Some(
+                        "`Authorization: Bearer <token>`. Tokens are issued by an admin (Admin → Tokens, or \
+                         `contactdesk create-token --user NAME --scope upload|api --name LABEL`) and shown \
+                         once. An `upload` token (a phone's) may only upload recordings; an `api` token acts \
+                         with its user's role. A token that is sent but wrong is refused (401) even when a \
+                         session cookie is sent too.",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                SESSION_COOKIE,
+                "The browser's session cookie, set by signing in to the app; the call acts as that user.",
+            ))),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "ContactDesk API",
+        version = "1",
+        description = "The HTTP API for the mobile apps (call recordings) and the master-system sync \
+                       (contact updates and their exports). Requests and answers are JSON unless an \
+                       operation says otherwise. Every error answers `{\"error\": {\"code\", \"message\", \
+                       \"fields\"}}` (see `ErrorBody`). This document is served at `/v1/openapi.json` \
+                       and rendered at `/v1/docs`; both are public."
+    ),
+    paths(
+        super::contact_updates::create,
+        super::contact_updates::latest,
+        super::report::list,
+        super::report::sync_one,
+        super::report::bulk_sync,
+        super::report::reject,
+        super::exports::csv,
+        super::exports::xlsx,
+        super::exports::download_again,
+        super::exports::sync,
+        super::calls::upload,
+        super::calls::get,
+        super::calls::audio_file,
+    ),
+    components(schemas(ErrorBody)),
+    modifiers(&AuthSchemes),
+    tags(
+        (name = "contact-updates", description = "Contact corrections captured by agents, and the admin's \
+                                                  report of them: list, sync to the master system, reject."),
+        (name = "exports", description = "The report as a CSV or Excel file for the master-system import, \
+                                          and syncing exactly the rows an export contained."),
+        (name = "calls", description = "Recorded calls: the phones' upload, a call's log and its audio."),
+    ),
+)]
+struct ApiDoc;
+
+/// The document, built once.
+pub fn document() -> &'static utoipa::openapi::OpenApi {
+    static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(ApiDoc::openapi);
+    &DOCUMENT
+}
+
+/// `GET /v1/openapi.json`.
+pub(super) async fn json() -> Json<&'static utoipa::openapi::OpenApi> {
+    Json(document())
+}
