@@ -31,7 +31,7 @@ test("an admin issues a phone token, the phone uploads with it, and once revoked
   await page.getByLabel("Scope").selectOption("upload");
   await page.getByLabel("Name").fill("Priya's Galaxy A54");
   await page.getByLabel("Name").press("Enter");
-  const secret = await page.getByLabel("New token").inputValue();
+  const secret = await page.getByRole("textbox", { name: "New token" }).inputValue();
   expect(secret).toMatch(/^cdt_[A-Za-z0-9_-]{40,}$/);
   await expect(page.getByRole("status")).toContainText("shown only this once");
   const row = page.locator('tr[data-token="Priya\'s Galaxy A54"]');
