@@ -12,6 +12,7 @@ use crate::{
     components::{admin_only::AdminOnly, layout::AppLayout},
     pages::{
         admin::{ActivityRoute, ContactUpdatesRoute, ImportRoute, OutboxRoute, TokensRoute, UsersRoute},
+        call_logs::CallLogsPage,
         customer_detail::CustomerDetailPage,
         customers::CustomersPage,
         home::HomePage,
@@ -79,6 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage/>
                     <Route path=path!("/customers") view=CustomersPage/>
                     <Route path=path!("/customers/:id") view=CustomerDetailPage/>
+                    <Route path=path!("/calls") view=CallLogsPage/>
                     <ParentRoute path=path!("/admin") view=AdminOnly>
                         <Route path=path!("/contact-updates") view={Lazy::<ContactUpdatesRoute>::new()}/>
                         <Route path=path!("/activity") view={Lazy::<ActivityRoute>::new()}/>

@@ -69,6 +69,18 @@ impl AppError {
         Self::Invalid(vec![FieldError::new(field, message)])
     }
 
+    /// Both values, or every field problem of both at once (a filter's and its paging's, say).
+    pub fn both<A, B>(a: Result<A, AppError>, b: Result<B, AppError>) -> Result<(A, B), AppError> {
+        match (a, b) {
+            (Ok(a), Ok(b)) => Ok((a, b)),
+            (Err(AppError::Invalid(mut x)), Err(AppError::Invalid(y))) => {
+                x.extend(y);
+                Err(AppError::Invalid(x))
+            }
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        }
+    }
+
     /// The message for one field, if this is a validation error that names it.
     pub fn field_message(&self, field: &str) -> Option<String> {
         match self {

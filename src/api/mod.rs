@@ -7,6 +7,7 @@
 
 pub mod activity;
 pub mod auth;
+pub mod calls;
 pub mod customers;
 pub mod import;
 pub mod overview;

@@ -83,6 +83,7 @@ fn Frame(me: Me) -> impl IntoView {
                 <ul>
                     <li><A href="/" exact=true>"Overview"</A></li>
                     <li><A href="/customers">"Customers"</A></li>
+                    <li><A href="/calls">"Call Logs"</A></li>
                 </ul>
                 {is_admin.then(|| view! {
                     <p class="nav-section" id="nav-admin">"Admin"</p>

@@ -1,6 +1,7 @@
 //! Reusable pieces of the screens.
 
 pub mod admin_only;
+pub mod call_table;
 pub mod confirm_dialog;
 pub mod customer_search;
 pub mod dialog;

@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use super::{report::Day, url::encode_component};
+use crate::error::{AppError, FieldError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -95,6 +96,8 @@ pub struct CallLog {
     pub direction: Direction,
     /// RFC 3339.
     pub started_at: String,
+    /// When it started as people read it, in the business time zone (`25 Nov 2026, 10:30`).
+    pub started_at_local: String,
     pub duration_seconds: i64,
     /// The user the uploading token acts for.
     pub agent_id: i64,
@@ -108,6 +111,120 @@ pub struct CallLog {
     pub created_at: String,
 }
 
+/// The Call Logs filter, as the page's URL and `GET /v1/calls` carry it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallFilter {
+    pub contact_id: Option<i64>,
+    pub agent_id: Option<i64>,
+    /// As typed; the server reads it as a phone number in any written form.
+    pub phone: String,
+    pub direction: Option<Direction>,
+    pub from_date: Option<Day>,
+    pub to_date: Option<Day>,
+}
+
+impl CallFilter {
+    /// Reads the filter from query parameters; every bad one is reported, by name.
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Result<Self, AppError> {
+        let mut errors = Vec::new();
+        let mut field = |name: &'static str, message: String| errors.push(FieldError::new(name, message));
+        let value = |name: &str| get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let mut id = |name: &'static str, what: &str| {
+            value(name).and_then(|s| match s.parse::<i64>() {
+                Ok(id) if id > 0 => Some(id),
+                _ => {
+                    field(name, format!("'{s}' is not {what}: use its number."));
+                    None
+                }
+            })
+        };
+        let contact_id = id("contact_id", "a contact id");
+        let agent_id = id("agent_id", "an agent id");
+        let phone = value("phone").unwrap_or_default();
+        if phone.chars().count() > 40 {
+            field("phone", "A phone number has at most 40 characters.".into());
+        }
+        let direction = value("direction")
+            .and_then(|s| Direction::parse(&s).map_err(|e| field("direction", e.to_string())).ok());
+        let from_date = value("from").and_then(|s| Day::parse(&s).map_err(|m| field("from", m)).ok());
+        let to_date = value("to").and_then(|s| Day::parse(&s).map_err(|m| field("to", m)).ok());
+        if let (Some(from), Some(to)) = (from_date, to_date)
+            && from > to
+        {
+            field("to", format!("The end date {to} is before the start date {from}."));
+        }
+        if errors.is_empty() {
+            Ok(Self { contact_id, agent_id, phone, direction, from_date, to_date })
+        } else {
+            Err(AppError::Invalid(errors))
+        }
+    }
+
+    /// The filter as query parameters, in a fixed order (empty when nothing is filtered).
+    pub fn to_params(&self) -> Vec<(&'static str, String)> {
+        let mut params = Vec::new();
+        if let Some(id) = self.contact_id {
+            params.push(("contact_id", id.to_string()));
+        }
+        if let Some(id) = self.agent_id {
+            params.push(("agent_id", id.to_string()));
+        }
+        if !self.phone.is_empty() {
+            params.push(("phone", self.phone.clone()));
+        }
+        if let Some(d) = self.direction {
+            params.push(("direction", d.as_str().to_owned()));
+        }
+        if let Some(d) = self.from_date {
+            params.push(("from", d.to_string()));
+        }
+        if let Some(d) = self.to_date {
+            params.push(("to", d.to_string()));
+        }
+        params
+    }
+}
+
+/// Rows per page of Call Logs.
+pub const CALLS_PAGE_SIZE: i64 = 25;
+
+/// The Call Logs page at `page` of `filter`.
+pub fn calls_url(filter: &CallFilter, page: i64) -> String {
+    let mut params: Vec<String> =
+        filter.to_params().into_iter().map(|(k, v)| format!("{k}={}", encode_component(&v))).collect();
+    if page > 1 {
+        params.push(format!("page={page}"));
+    }
+    if params.is_empty() { "/calls".to_owned() } else { format!("/calls?{}", params.join("&")) }
+}
+
+/// One page of Call Logs, with the total and the agents for the filter's choice.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallPage {
+    pub total: i64,
+    pub page: i64,
+    pub calls: Vec<CallLog>,
+    /// (id, name) of everyone who has uploaded a call.
+    pub agents: Vec<(i64, String)>,
+}
+
+impl CallPage {
+    pub fn pages(&self) -> i64 {
+        super::page_count(self.total, CALLS_PAGE_SIZE)
+    }
+}
+
+/// How long a call lasted, as people read it: `1:35`, `1:02:07`.
+pub fn duration_display(seconds: i64) -> String {
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m}:{s:02}") }
+}
+
+/// Where the browser's player streams a call's recording from (Range requests for seeking).
+pub fn audio_url(call_id: i64) -> String {
+    format!("/v1/calls/{call_id}/audio")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,6 +236,26 @@ mod tests {
         for bad in ["", "abc", "3f1c2a9e8d4b4c6f9a7e2b5d1e0f4a3c", "3f1c2a9e-8d4b-4c6f-9a7e-2b5d1e0f4a3g"] {
             assert!(CallId::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_filter_round_trips_through_the_url() {
+        let params =
+            [("phone", "5737 2333"), ("direction", "outbound"), ("from", "2026-11-01"), ("agent_id", "2")];
+        let get = |k: &str| params.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_owned());
+        let filter = CallFilter::from_params(get).unwrap();
+        assert_eq!(
+            calls_url(&filter, 2),
+            "/calls?agent_id=2&phone=5737%202333&direction=outbound&from=2026-11-01&page=2"
+        );
+        assert_eq!(calls_url(&CallFilter::default(), 1), "/calls");
+        let bad = [("contact_id", "x"), ("direction", "up"), ("from", "2026-11-09"), ("to", "2026-11-01")];
+        let get = |k: &str| bad.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_owned());
+        let err = CallFilter::from_params(get).unwrap_err();
+        for f in ["contact_id", "direction", "to"] {
+            assert!(err.field_message(f).is_some(), "{f}: {err:?}");
+        }
+        assert_eq!((duration_display(95), duration_display(3727)), ("1:35".to_owned(), "1:02:07".to_owned()));
     }
 
     #[test]

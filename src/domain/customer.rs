@@ -97,7 +97,14 @@ pub struct CustomerDetail {
     pub mobile_marker: Option<UpdateMarker>,
     pub email_marker: Option<UpdateMarker>,
     pub history: Vec<ContactUpdateView>,
+    /// The newest recorded calls with this contact (at most [`CONTACT_CALLS`]).
+    pub calls: Vec<crate::domain::call::CallLog>,
+    /// How many calls there are in all.
+    pub calls_total: i64,
 }
+
+/// Calls shown on a contact's page; the rest are on Call Logs, filtered to the contact.
+pub const CONTACT_CALLS: i64 = 10;
 
 impl CustomerDetail {
     /// The policy shown in the modal and recorded with an update: the first one.

@@ -5,10 +5,13 @@ use leptos_router::{components::A, hooks::use_params_map};
 use crate::{
     api::customers::get_customer,
     components::{
-        error_view::errors_fallback, payment_qr_modal::PaymentQrModal, shortcuts::on_key,
-        update_contact_modal::UpdateContactModal, update_history::UpdateHistory,
+        call_table::CallTable, error_view::errors_fallback, payment_qr_modal::PaymentQrModal,
+        shortcuts::on_key, update_contact_modal::UpdateContactModal, update_history::UpdateHistory,
     },
-    domain::customer::{CustomerDetail, UpdateMarker},
+    domain::{
+        call::{CallFilter, calls_url},
+        customer::{CustomerDetail, UpdateMarker},
+    },
 };
 
 /// Customer detail, as the seed's "After" mock-up: the Update Contact button beside the
@@ -130,6 +133,7 @@ fn CustomerCard(detail: RwSignal<CustomerDetail>) -> impl IntoView {
             })}
         </section>
         <UpdateHistory updates=Signal::derive(move || detail.with(|d| d.history.clone()))/>
+        <ContactCalls detail/>
         <Show when=move || open.get()>
             <UpdateContactModal detail=detail.get_untracked() on_close=on_close on_saved=on_saved/>
         </Show>
@@ -150,5 +154,28 @@ fn Marker(marker: Signal<Option<UpdateMarker>>) -> impl IntoView {
                 </span>
             }
         })
+    }
+}
+
+/// The contact's newest recorded calls, each with a player; the rest on Call Logs.
+#[component]
+fn ContactCalls(detail: RwSignal<CustomerDetail>) -> impl IntoView {
+    let (calls, total, id) = detail.with_untracked(|d| (d.calls.clone(), d.calls_total, d.contact_id));
+    let all = calls_url(&CallFilter { contact_id: Some(id), ..CallFilter::default() }, 1);
+    view! {
+        <section class="calls-section" aria-labelledby="calls-title">
+            <h2 id="calls-title">"Calls"</h2>
+            {if calls.is_empty() {
+                view! { <p class="empty">"No recorded calls."</p> }.into_any()
+            } else {
+                view! {
+                    <CallTable calls caption="Recorded calls with this contact, newest first" without_contact=true/>
+                    {(total > crate::domain::customer::CONTACT_CALLS).then(|| view! {
+                        <p><A href=all>{format!("All {total} calls on Call Logs")}</A></p>
+                    })}
+                }
+                .into_any()
+            }}
+        </section>
     }
 }

@@ -7,6 +7,7 @@ pub mod admin_import;
 pub mod admin_outbox;
 pub mod admin_tokens;
 pub mod admin_users;
+pub mod call_logs;
 pub mod customer_detail;
 pub mod customers;
 pub mod home;

@@ -5,14 +5,16 @@ use std::collections::HashMap;
 use super::{
     AppState,
     auth::AuthUser,
-    db::calls::{CallRow, NewCallRow, Recorded},
+    db::calls::{CallQuery, CallRow, NewCallRow, Recorded},
     error::internal,
     storage::Staged,
     time::{self, now_ms},
 };
 use crate::{
     domain::{
-        call::{CallId, CallLog, Direction, parse_duration, parse_sha256},
+        call::{
+            CALLS_PAGE_SIZE, CallFilter, CallId, CallLog, CallPage, Direction, parse_duration, parse_sha256,
+        },
         phone::{LineKind, PhoneNumber, is_withheld},
     },
     error::{AppError, FieldError},
@@ -207,6 +209,70 @@ pub async fn get(state: &AppState, id: i64) -> Result<(CallLog, String), AppErro
     Ok((call_log(row, matches), key))
 }
 
+/// A page of calls matching `filter`, newest first, with the total. For agents and admins;
+/// the phone filter takes a number in any written form.
+pub async fn list(
+    state: &AppState,
+    _caller: &AuthUser,
+    filter: &CallFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(i64, Vec<CallLog>), AppError> {
+    list_internal(state, filter, limit, offset).await
+}
+
+/// [`list`] for other services that checked their caller already (the contact page).
+pub(crate) async fn list_internal(
+    state: &AppState,
+    filter: &CallFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(i64, Vec<CallLog>), AppError> {
+    let phone = match filter.phone.as_str() {
+        "" => None,
+        raw => Some(
+            PhoneNumber::search_key(raw)
+                .or_else(|| PhoneNumber::parse(raw).ok())
+                .ok_or_else(|| AppError::invalid("phone", format!("'{raw}' is not a phone number.")))?
+                .into_e164(),
+        ),
+    };
+    let query = CallQuery {
+        contact_id: filter.contact_id,
+        agent_id: filter.agent_id,
+        phone,
+        direction: filter.direction.map(Direction::as_str),
+        from_ms: filter.from_date.map(time::day_start_ms),
+        to_ms: filter.to_date.map(time::day_end_ms),
+    };
+    let (total, rows) = state.db.list_calls(&query, limit, offset).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut matches: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (call, contact) in state.db.matches_of(&ids).await? {
+        matches.entry(call).or_default().push(contact);
+    }
+    let calls = rows
+        .into_iter()
+        .map(|r| {
+            let m = matches.remove(&r.id).unwrap_or_default();
+            call_log(r, m)
+        })
+        .collect();
+    Ok((total, calls))
+}
+
+/// One page of the Call Logs screen.
+pub async fn page(
+    state: &AppState,
+    caller: &AuthUser,
+    filter: &CallFilter,
+    page: i64,
+) -> Result<CallPage, AppError> {
+    let page = page.clamp(1, 100_000);
+    let (total, calls) = list(state, caller, filter, CALLS_PAGE_SIZE, (page - 1) * CALLS_PAGE_SIZE).await?;
+    Ok(CallPage { total, page, calls, agents: state.db.call_agents().await? })
+}
+
 fn call_log(row: CallRow, possible_matches: Vec<i64>) -> CallLog {
     CallLog {
         id: row.id,
@@ -218,6 +284,7 @@ fn call_log(row: CallRow, possible_matches: Vec<i64>) -> CallLog {
         phone_raw: row.phone_raw,
         direction: Direction::parse(&row.direction).unwrap_or(Direction::Inbound),
         started_at: time::rfc3339(row.started_at),
+        started_at_local: time::display(row.started_at),
         duration_seconds: row.duration_seconds,
         agent_id: row.agent_id,
         agent_name: row.agent_name,

@@ -10,8 +10,9 @@ use super::{
 };
 use crate::{
     domain::{
+        call::CallFilter,
         contact_update::UpdateStatus,
-        customer::{ContactUpdateView, CustomerDetail, PolicyView, SearchPage, UpdateMarker},
+        customer::{CONTACT_CALLS, ContactUpdateView, CustomerDetail, PolicyView, SearchPage, UpdateMarker},
         money::Money,
         phone::{PhoneNumber, display as phone_display},
     },
@@ -101,6 +102,8 @@ pub async fn detail(state: &AppState, contact_id: i64) -> Result<CustomerDetail,
     let contact = contact(state, contact_id).await?;
     let policies = state.db.policies_of(contact.id).await?;
     let history = state.db.updates_of(contact.id).await?;
+    let calls_of = CallFilter { contact_id: Some(contact.id), ..CallFilter::default() };
+    let (calls_total, calls) = super::calls::list_internal(state, &calls_of, CONTACT_CALLS, 0).await?;
     let now = time::now_ms();
     // A rejected correction is not the customer's value any more: it marks nothing.
     let effective = || history.iter().filter(|u| u.status != UpdateStatus::Rejected);
@@ -128,6 +131,8 @@ pub async fn detail(state: &AppState, contact_id: i64) -> Result<CustomerDetail,
         mobile_marker,
         email_marker,
         history: history.into_iter().map(ContactUpdateView::from).collect(),
+        calls,
+        calls_total,
     })
 }
 

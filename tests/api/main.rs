@@ -2,6 +2,7 @@
 
 mod access;
 mod auth;
+mod call_logs;
 mod calls;
 mod customers;
 mod dashboard;

@@ -1,6 +1,41 @@
 //! Call recordings' rows: the call log, the contact it landed on, the leads uploads create.
 
+use sqlx::{QueryBuilder, Sqlite};
+
 use super::Db;
+
+/// The Call Logs filter resolved to columns and instants.
+#[derive(Debug, Clone, Default)]
+pub struct CallQuery {
+    pub contact_id: Option<i64>,
+    pub agent_id: Option<i64>,
+    /// E.164.
+    pub phone: Option<String>,
+    pub direction: Option<&'static str>,
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+}
+
+fn push_call_filter(q: &mut QueryBuilder<'_, Sqlite>, f: &CallQuery) {
+    if let Some(id) = f.contact_id {
+        q.push(" AND c.contact_id = ").push_bind(id);
+    }
+    if let Some(id) = f.agent_id {
+        q.push(" AND c.agent_id = ").push_bind(id);
+    }
+    if let Some(phone) = &f.phone {
+        q.push(" AND c.phone = ").push_bind(phone.clone());
+    }
+    if let Some(d) = f.direction {
+        q.push(" AND c.direction = ").push_bind(d);
+    }
+    if let Some(ms) = f.from_ms {
+        q.push(" AND c.started_at >= ").push_bind(ms);
+    }
+    if let Some(ms) = f.to_ms {
+        q.push(" AND c.started_at < ").push_bind(ms);
+    }
+}
 
 /// A call log with its contact and agent, as the API shows it.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -168,6 +203,50 @@ impl Db {
         tx.commit().await?;
         let (row, matches) = self.call_by_id(id).await?.ok_or(sqlx::Error::RowNotFound)?;
         Ok(Recorded::Created(row, matches))
+    }
+
+    /// A page of calls matching `q`, newest first, with the total. Every filter rides an index
+    /// that starts with its column and continues with `started_at`, so the newest page of a
+    /// million calls is read in index order.
+    pub async fn list_calls(
+        &self,
+        q: &CallQuery,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(i64, Vec<CallRow>), sqlx::Error> {
+        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM call_logs c WHERE 1 = 1");
+        push_call_filter(&mut count, q);
+        let total = count.build_query_scalar().fetch_one(self.pool()).await?;
+        let mut rows = QueryBuilder::new(format!("SELECT {CALL_COLUMNS} WHERE 1 = 1"));
+        push_call_filter(&mut rows, q);
+        rows.push(" ORDER BY c.started_at DESC, c.id DESC LIMIT ")
+            .push_bind(limit)
+            .push(" OFFSET ")
+            .push_bind(offset);
+        let rows = rows.build_query_as().fetch_all(self.pool()).await?;
+        Ok((total, rows))
+    }
+
+    /// The possible matches of each of `call_ids`: (call log id, contact id).
+    pub async fn matches_of(&self, call_ids: &[i64]) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+        if call_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q =
+            QueryBuilder::new("SELECT call_log_id, contact_id FROM call_log_matches WHERE call_log_id IN ");
+        super::push_in_list(&mut q, call_ids.iter().copied());
+        q.push(" ORDER BY call_log_id, contact_id");
+        q.build_query_as().fetch_all(self.pool()).await
+    }
+
+    /// Everyone who has uploaded a call, for the Call Logs filter: (id, name).
+    pub async fn call_agents(&self) -> Result<Vec<(i64, String)>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT u.id, u.name FROM users u WHERE EXISTS (SELECT 1 FROM call_logs c WHERE c.agent_id = u.id) \
+             ORDER BY u.name",
+        )
+        .fetch_all(self.pool())
+        .await
     }
 
     /// Every call log's stored file, for `fsck`: (id, key, size, sha256).

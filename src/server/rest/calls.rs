@@ -353,3 +353,75 @@ pub async fn audio_file(
         .body(Body::from_stream(tokio_util::io::ReaderStream::new(reader)))
         .map_err(|e| internal("response", e))
 }
+
+/// The Call Logs filter as query parameters, read by `CallFilter::from_params`; only this
+/// document uses the type (the handler reads the raw query and reports every bad parameter).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[expect(dead_code, reason = "describes the query for the OpenAPI document; the handler parses it by hand")]
+pub(super) struct CallsQuery {
+    /// Only calls of this contact.
+    #[param(minimum = 1)]
+    contact_id: Option<i64>,
+    /// Only calls uploaded for this user (a positive user id).
+    #[param(minimum = 1)]
+    agent_id: Option<i64>,
+    /// Only calls with this number, in any written form (`5737 2333`, `+230…`, `00230…`).
+    #[param(max_length = 40)]
+    phone: Option<String>,
+    /// `inbound` or `outbound`.
+    direction: Option<Direction>,
+    /// Started on or after this day (`YYYY-MM-DD`, business time zone).
+    #[param(value_type = Option<String>, format = Date, example = "2026-11-01")]
+    from: Option<String>,
+    /// Started on or before this day, the whole day included.
+    #[param(value_type = Option<String>, format = Date, example = "2026-11-25")]
+    to: Option<String>,
+    /// Rows per page, 1 to 1000; 50 when not given.
+    #[param(minimum = 1, maximum = 1000, default = 50)]
+    limit: Option<i64>,
+    /// Rows to skip, 0 or more.
+    #[param(minimum = 0, default = 0)]
+    offset: Option<i64>,
+}
+
+/// A page of calls.
+#[derive(serde::Serialize, ToSchema)]
+pub(super) struct CallList {
+    total: i64,
+    limit: i64,
+    offset: i64,
+    calls: Vec<CallLog>,
+}
+
+/// Recorded calls
+///
+/// Newest first, filtered; `total` counts every match. For any agent or admin (session or `api`
+/// token).
+#[utoipa::path(
+    get,
+    path = "/v1/calls",
+    tag = "calls",
+    params(CallsQuery),
+    responses(
+        (status = 200, description = "The page and the total.", body = CallList),
+        (status = 401, description = UNAUTHORIZED, body = ErrorBody),
+        (status = 403, description = FORBIDDEN_UPLOAD_TOKEN, body = ErrorBody),
+        (status = 408, description = TIMED_OUT),
+        (status = 422, description = "A bad parameter, named in `fields` (`invalid_input`).", body = ErrorBody),
+        (status = 500, description = INTERNAL, body = ErrorBody),
+    ),
+    security(("bearer" = []), ("session" = [])),
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Result<Json<CallList>, AppError> {
+    let params = crate::server::report::params_of(query.as_deref().unwrap_or_default());
+    let filter = crate::domain::call::CallFilter::from_params(|k| params.get(k).cloned());
+    let paging = crate::server::report::api_paging(&params);
+    let (filter, paging) = AppError::both(filter, paging)?;
+    let (total, calls) = calls::list(&state, &user, &filter, paging.limit, paging.offset).await?;
+    Ok(Json(CallList { total, limit: paging.limit, offset: paging.offset, calls }))
+}

@@ -60,6 +60,7 @@ fn routes() -> Vec<Route> {
         route(Method::POST, "/exports/{id}/sync", exports::sync),
         route(Method::PATCH, "/customer_contact_updates/{id}/sync", report::sync_one),
         route(Method::POST, "/customer_contact_updates/{id}/reject", report::reject),
+        route(Method::GET, "/calls", calls::list),
         route(Method::GET, "/calls/{id}", calls::get),
         route(Method::GET, "/calls/{id}/audio", calls::audio_file),
     ]

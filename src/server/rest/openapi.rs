@@ -126,6 +126,7 @@ impl Modify for AuthSchemes {
         super::exports::download_again,
         super::exports::sync,
         super::calls::upload,
+        super::calls::list,
         super::calls::get,
         super::calls::audio_file,
     ),

@@ -170,15 +170,8 @@ pub async fn list(
     let params = report::params_of(query.as_deref().unwrap_or_default());
     let filter = ReportFilter::from_params(|k| params.get(k).cloned());
     let paging = report::api_paging(&params);
-    // Report every bad parameter at once, the filter's and the paging's.
-    let (filter, paging) = match (filter, paging) {
-        (Ok(f), Ok(p)) => (f, p),
-        (Err(AppError::Invalid(mut a)), Err(AppError::Invalid(b))) => {
-            a.extend(b);
-            return Err(AppError::Invalid(a));
-        }
-        (Err(e), _) | (_, Err(e)) => return Err(e),
-    };
+    // Every bad parameter at once, the filter's and the paging's.
+    let (filter, paging) = AppError::both(filter, paging)?;
     let (total, rows) = report::list(&state, &admin, &filter, paging).await?;
     Ok(Json(ListJson {
         total,
