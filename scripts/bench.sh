@@ -159,6 +159,17 @@ sync_s=$(seconds_of curl -fsS -o "$workdir/sync.json" -H "Cookie: $COOKIE" \
 synced=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["synced_count"])' "$workdir/sync.json")
 row "Bulk sync, all $synced pending since $recent_day (one request)" "$(awk -v n="$synced" -v s="$sync_s" 'BEGIN { printf "%.0f rows/s", n / s }')" "-" "-" "-" "-" "${sync_s}s"
 
+# ---- call logs over a million calls -------------------------------------------------------
+calls_n="${BENCH_CALLS:-1000000}"
+start=$(date +%s.%N)
+"$BENCH_DIR/seed_calls.sh" "$db" "$calls_n"
+end=$(date +%s.%N)
+row "Seed $calls_n call logs (sqlite3, not the app)" "-" "-" "-" "-" "-" "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1fs", b - a }')"
+week_ago=$(date -u -d "@$(( $(date +%s) + 4 * 3600 - 6 * 86400 ))" +%Y-%m-%d)
+call_phone=$(sqlite3 "$db" "SELECT phone FROM call_logs WHERE phone IS NOT NULL ORDER BY id DESC LIMIT 1")
+COOKIE="$agent_cookie" load "Call Logs page, SSR, one agent's last 7 days" 10 get.lua "/calls?agent_id=$agent_id&from=$week_ago"
+COOKIE="$agent_cookie" load "Call Logs page, SSR, one phone number" 10 get.lua "/calls?phone=${call_phone/+/%2B}"
+
 # ---- call recordings ------------------------------------------------------------------------
 upload_token=$("$bin" create-token --user priya --scope upload --name bench | tail -n 1)
 uploads_n="${BENCH_UPLOADS:-200}"
