@@ -173,7 +173,7 @@ COOKIE="$agent_cookie" load "Call Logs page, SSR, one phone number" 10 get.lua "
 # ---- call recordings ------------------------------------------------------------------------
 upload_token=$("$bin" create-token --user priya --scope upload --name bench | tail -n 1)
 uploads_n="${BENCH_UPLOADS:-200}"
-scripts/bench/uploads.sh "$base" "$upload_token" "$workdir/uploads" "$uploads_n" 50 1 > "$workdir/uploads.txt"
+python3 "$BENCH_DIR/uploads.py" "$base" "$upload_token" "$workdir/uploads" "$uploads_n" 50 1 > "$workdir/uploads.txt"
 read -r _ up_s up_p50 up_p95 up_p99 up_fail < <(awk '$1 == "uploads"' "$workdir/uploads.txt")
 dd_s=$(awk '$1 == "dd" { print $2 }' "$workdir/uploads.txt")
 rm -rf "$workdir/uploads"
