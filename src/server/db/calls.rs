@@ -214,16 +214,20 @@ impl Db {
         limit: i64,
         offset: i64,
     ) -> Result<(i64, Vec<CallRow>), sqlx::Error> {
-        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM call_logs c WHERE 1 = 1");
-        push_call_filter(&mut count, q);
-        let total = count.build_query_scalar().fetch_one(self.pool()).await?;
         let mut rows = QueryBuilder::new(format!("SELECT {CALL_COLUMNS} WHERE 1 = 1"));
         push_call_filter(&mut rows, q);
         rows.push(" ORDER BY c.started_at DESC, c.id DESC LIMIT ")
             .push_bind(limit)
             .push(" OFFSET ")
             .push_bind(offset);
-        let rows = rows.build_query_as().fetch_all(self.pool()).await?;
+        let rows: Vec<CallRow> = rows.build_query_as().fetch_all(self.pool()).await?;
+        // A short first page is the whole list, so it needs no count (most contacts' pages).
+        if offset == 0 && (rows.len() as i64) < limit {
+            return Ok((rows.len() as i64, rows));
+        }
+        let mut count = QueryBuilder::new("SELECT COUNT(*) FROM call_logs c WHERE 1 = 1");
+        push_call_filter(&mut count, q);
+        let total = count.build_query_scalar().fetch_one(self.pool()).await?;
         Ok((total, rows))
     }
 
