@@ -144,13 +144,18 @@ async fn a_retry_returns_the_first_record_and_other_audio_is_a_conflict() {
 async fn twenty_concurrent_uploads_from_one_new_number_make_one_lead() {
     let app = TestApp::spawn().await;
     let phone = app.token("agent", "upload").await;
-    let uploads = (0..20u8).map(|i| {
-        let call_id = format!("00000000-0000-4000-8000-{:012}", i);
-        let f = form(&call_id, "5912 3456", wav(20_000, i));
-        let (app, phone) = (&app, phone.clone());
-        async move { upload(app, &phone, f).await }
-    });
-    let answers = futures_join_all(uploads).await;
+    // Spawned, so the twenty run on the runtime at once (each its own task and connection).
+    let mut uploads = tokio::task::JoinSet::new();
+    for i in 0..20u8 {
+        let f = form(&format!("00000000-0000-4000-8000-{:012}", i), "5912 3456", wav(20_000, i));
+        let (url, phone) = (app.url("/v1/calls/upload"), phone.clone());
+        uploads.spawn(async move {
+            let response =
+                reqwest::Client::new().post(url).bearer_auth(phone).multipart(f).send().await.unwrap();
+            (response.status(), response.json::<Value>().await.unwrap())
+        });
+    }
+    let answers = uploads.join_all().await;
     let mut contacts = std::collections::BTreeSet::new();
     for (status, body) in &answers {
         assert_eq!(*status, StatusCode::CREATED, "{body}");
@@ -162,35 +167,6 @@ async fn twenty_concurrent_uploads_from_one_new_number_make_one_lead() {
     assert_eq!(count(&app, "call_logs").await, 20);
     let name = &answers[0].1["contact_name"];
     assert_eq!(name, "New lead 5912 3456");
-}
-
-/// `futures::future::join_all` without the dependency: spawn-free, polled together.
-async fn futures_join_all<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
-    let mut set = Vec::new();
-    for f in futures {
-        set.push(Box::pin(f));
-    }
-    let mut out = Vec::with_capacity(set.len());
-    let mut pending: Vec<_> = set.into_iter().map(Some).collect();
-    let mut results: Vec<Option<F::Output>> = (0..pending.len()).map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut done = true;
-        for (slot, result) in pending.iter_mut().zip(results.iter_mut()) {
-            if let Some(f) = slot {
-                match f.as_mut().poll(cx) {
-                    std::task::Poll::Ready(v) => {
-                        *result = Some(v);
-                        *slot = None;
-                    }
-                    std::task::Poll::Pending => done = false,
-                }
-            }
-        }
-        if done { std::task::Poll::Ready(()) } else { std::task::Poll::Pending }
-    })
-    .await;
-    out.extend(results.into_iter().map(Option::unwrap));
-    out
 }
 
 #[tokio::test]
