@@ -110,6 +110,43 @@ async fn every_operation_documents_its_errors_and_its_authentication() {
     }
 }
 
+/// Every `$ref` anywhere in `value`.
+fn refs(value: &Value, found: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(r) = map.get("$ref").and_then(Value::as_str) {
+                found.push(r.to_owned());
+            }
+            map.values().for_each(|v| refs(v, found));
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs(v, found)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn every_reference_resolves_and_every_operation_has_its_own_id() {
+    let app = TestApp::spawn().await;
+
+    let doc = document(&app).await;
+
+    let mut found = Vec::new();
+    refs(&doc, &mut found);
+    assert!(!found.is_empty());
+    for reference in found {
+        let target = reference.strip_prefix('#').and_then(|pointer| doc.pointer(pointer));
+        assert!(target.is_some(), "{reference} leads nowhere: list the type in `components(schemas(...))`");
+    }
+    let mut ids = BTreeSet::new();
+    for (method, path) in documented(&doc) {
+        let id = doc["paths"][&path][method.to_lowercase()]["operationId"].as_str().unwrap_or_default();
+        assert!(
+            !id.is_empty() && ids.insert(id.to_owned()),
+            "{method} {path}: operationId {id:?} is missing or taken"
+        );
+    }
+}
+
 #[tokio::test]
 async fn the_reference_page_shows_every_route_and_how_to_authenticate() {
     let app = TestApp::spawn().await;

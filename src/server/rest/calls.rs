@@ -33,8 +33,9 @@ const FORM_OVERHEAD: u64 = 64 * 1024;
 /// The longest text field accepted (a phone number, a UUID, a time…).
 const MAX_TEXT_FIELD: usize = 1024;
 
-/// The upload's `multipart/form-data` parts, for the OpenAPI document only: the handler reads
-/// the parts one by one as they arrive, so the audio is streamed to disk, never held in memory.
+// For the OpenAPI document only: `upload` reads the parts one by one as they arrive, so the
+// audio is streamed to disk, never held in memory.
+/// One recorded call: its fields as text parts, and the audio as a file part.
 #[derive(ToSchema)]
 #[expect(
     dead_code,
@@ -77,6 +78,7 @@ struct UploadForm {
 #[utoipa::path(
     post,
     path = "/v1/calls/upload",
+    operation_id = "upload_call",
     tag = "calls",
     request_body(content = inline(UploadForm), content_type = "multipart/form-data",
         description = "The call's fields as text parts, and the file part `audio`; unknown parts are skipped."),
@@ -218,6 +220,7 @@ fn call_number(path: Result<Path<i64>, PathRejection>) -> Result<i64, AppError> 
 #[utoipa::path(
     get,
     path = "/v1/calls/{id}",
+    operation_id = "get_call",
     tag = "calls",
     params(("id" = i64, Path, description = "The call log's id (`id` of the upload's answer, not `call_id`).")),
     responses(
@@ -247,6 +250,7 @@ pub async fn get(
 #[utoipa::path(
     get,
     path = "/v1/calls/{id}/audio",
+    operation_id = "get_call_audio",
     tag = "calls",
     params(
         ("id" = i64, Path, description = "The call log's id."),
@@ -401,6 +405,7 @@ pub(super) struct CallList {
 #[utoipa::path(
     get,
     path = "/v1/calls",
+    operation_id = "list_calls",
     tag = "calls",
     params(CallsQuery),
     responses(

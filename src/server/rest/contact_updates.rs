@@ -83,6 +83,7 @@ fn rest_field(field: &str) -> &str {
 #[utoipa::path(
     post,
     path = "/v1/customer_contact_updates",
+    operation_id = "create_contact_update",
     tag = "contact-updates",
     params(("Idempotency-Key" = Option<String>, Header,
             description = "Optional: 8 to 100 letters, digits, `-` or `_`; wins over the body's `idempotency_key`.")),
@@ -169,6 +170,7 @@ struct LatestContact {
 #[utoipa::path(
     get,
     path = "/v1/customer_contact_updates/latest/{customer_id}",
+    operation_id = "latest_contact",
     tag = "contact-updates",
     params(("customer_id" = String, Path, description = "The master system's id of the customer.")),
     responses(

@@ -249,6 +249,10 @@ fn operation(doc: &Value, method: &str, path: &str, op: &Value) -> String {
                 html_escape::encode_text(content_type),
                 type_of(schema)
             );
+            if schema.get("$ref").is_none() {
+                // An inline schema has no entry under Schemas: its description goes here.
+                out.push_str(&prose(str_of(schema, "description")));
+            }
             out.push_str(&properties(&format!("Fields ({content_type})"), resolve(doc, schema)));
         }
     }
@@ -291,7 +295,7 @@ fn response_content(response: &Value) -> String {
 /// The whole page.
 fn render(doc: &Value, css_href: &str) -> String {
     let info = doc.get("info").unwrap_or(&Value::Null);
-    let title = format!("{} {}", str_of(info, "title"), str_of(info, "version"));
+    let title = format!("{} v{}", str_of(info, "title"), str_of(info, "version"));
     let tags: Vec<&Value> =
         doc.get("tags").and_then(Value::as_array).map(|t| t.iter().collect()).unwrap_or_default();
     let mut out = format!(

@@ -70,6 +70,7 @@ async fn export_as(
 #[utoipa::path(
     get,
     path = "/v1/customer_contact_updates/export.csv",
+    operation_id = "export_csv",
     tag = "exports",
     params(FilterQuery),
     responses(
@@ -102,6 +103,7 @@ pub async fn csv(
 #[utoipa::path(
     get,
     path = "/v1/customer_contact_updates/export.xlsx",
+    operation_id = "export_xlsx",
     tag = "exports",
     params(FilterQuery),
     responses(
@@ -138,6 +140,7 @@ fn export_id(path: Result<Path<i64>, PathRejection>) -> Result<i64, AppError> {
 #[utoipa::path(
     get,
     path = "/v1/exports/{id}/download",
+    operation_id = "download_export",
     tag = "exports",
     params(("id" = i64, Path, description = "The export's id (`X-Export-Id`).")),
     responses(
@@ -187,6 +190,7 @@ struct ExportSynced {
 #[utoipa::path(
     post,
     path = "/v1/exports/{id}/sync",
+    operation_id = "sync_export",
     tag = "exports",
     params(("id" = i64, Path, description = "The export's id (`X-Export-Id`).")),
     responses(

@@ -150,6 +150,7 @@ struct ListJson {
 #[utoipa::path(
     get,
     path = "/v1/customer_contact_updates",
+    operation_id = "list_contact_updates",
     tag = "contact-updates",
     params(FilterQuery, PagingQuery),
     responses(
@@ -203,6 +204,7 @@ struct SyncedUpdate {
 #[utoipa::path(
     patch,
     path = "/v1/customer_contact_updates/{id}/sync",
+    operation_id = "sync_contact_update",
     tag = "contact-updates",
     params(("id" = i64, Path, description = "The update's id.")),
     responses(
@@ -245,7 +247,7 @@ pub struct BulkSyncRequest {
     update_ids: Vec<i64>,
     /// Accepted for the seed's clients and ignored: the caller is who synced.
     #[serde(default, rename = "synced_by")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<Value>)]
     _synced_by: Option<serde_json::Value>,
 }
 
@@ -269,6 +271,7 @@ struct BulkSyncJson {
 #[utoipa::path(
     post,
     path = "/v1/customer_contact_updates/bulk-sync",
+    operation_id = "bulk_sync_contact_updates",
     tag = "contact-updates",
     request_body(content = BulkSyncRequest, content_type = "application/json"),
     responses(
@@ -311,6 +314,7 @@ pub struct RejectRequest {
 #[utoipa::path(
     post,
     path = "/v1/customer_contact_updates/{id}/reject",
+    operation_id = "reject_contact_update",
     tag = "contact-updates",
     params(("id" = i64, Path, description = "The update's id.")),
     request_body(content = RejectRequest, content_type = "application/json"),
