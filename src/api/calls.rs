@@ -13,11 +13,11 @@ pub async fn load_calls(query: String) -> Result<CallPage, AppError> {
     };
 
     super::run("load_calls", async {
-        let user = auth::require_user().await?;
+        auth::require_user().await?;
         let params = params_of(&query);
         let filter = CallFilter::from_params(|k| params.get(k).cloned())?;
         let page = params.get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1);
-        calls::page(&expect_context::<AppState>(), &user, &filter, page).await
+        calls::page(&expect_context::<AppState>(), &filter, page).await
     })
     .await
 }

@@ -148,15 +148,7 @@ impl PhoneNumber {
         }
         let number = phonenumber::parse(Some(country::Id::MU), &candidate)
             .map_err(|e| format!("This is not a phone number ({e})."))?;
-        let kind = if number.is_valid() {
-            match number.number_type(&phonenumber::metadata::DATABASE) {
-                phonenumber::Type::Mobile => LineKind::Mobile,
-                phonenumber::Type::FixedLine => LineKind::FixedLine,
-                _ => LineKind::Other,
-            }
-        } else {
-            LineKind::Other
-        };
+        let kind = if number.is_valid() { Self::kind_of(&number) } else { LineKind::Other };
         Ok(Self { e164: number.format().mode(Mode::E164).to_string(), kind })
     }
 
@@ -174,14 +166,20 @@ impl PhoneNumber {
                 "This number does not exist for its country code; check the digits. {MOBILE_FORMAT_HINT}"
             ));
         }
-        let kind = match number.number_type(&phonenumber::metadata::DATABASE) {
-            phonenumber::Type::FixedLine => {
-                return Err(format!("This is a fixed line; enter a mobile number. {MOBILE_FORMAT_HINT}"));
-            }
-            phonenumber::Type::Mobile => LineKind::Mobile,
-            _ => LineKind::Other,
-        };
+        let kind = Self::kind_of(&number);
+        if kind == LineKind::FixedLine {
+            return Err(format!("This is a fixed line; enter a mobile number. {MOBILE_FORMAT_HINT}"));
+        }
         Ok(Self { e164: number.format().mode(Mode::E164).to_string(), kind })
+    }
+
+    /// The line kind the numbering plan gives a (valid) number.
+    fn kind_of(number: &phonenumber::PhoneNumber) -> LineKind {
+        match number.number_type(&phonenumber::metadata::DATABASE) {
+            phonenumber::Type::Mobile => LineKind::Mobile,
+            phonenumber::Type::FixedLine => LineKind::FixedLine,
+            _ => LineKind::Other,
+        }
     }
 
     /// For search: any typed form of a phone number, or `None` if the text is not one. Only the

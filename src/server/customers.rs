@@ -103,7 +103,7 @@ pub async fn detail(state: &AppState, contact_id: i64) -> Result<CustomerDetail,
     let policies = state.db.policies_of(contact.id).await?;
     let history = state.db.updates_of(contact.id).await?;
     let calls_of = CallFilter { contact_id: Some(contact.id), ..CallFilter::default() };
-    let (calls_total, calls) = super::calls::list_internal(state, &calls_of, CONTACT_CALLS, 0).await?;
+    let (calls_total, calls) = super::calls::list(state, &calls_of, CONTACT_CALLS, 0).await?;
     let now = time::now_ms();
     // A rejected correction is not the customer's value any more: it marks nothing.
     let effective = || history.iter().filter(|u| u.status != UpdateStatus::Rejected);

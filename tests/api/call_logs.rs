@@ -5,15 +5,10 @@ use reqwest::{StatusCode, multipart::Form, multipart::Part};
 use serde_json::Value;
 
 use crate::{
+    calls::wav,
     customers::{contact_id, seed},
     helpers::{AGENT, TestApp},
 };
-
-fn wav(seed: u8) -> Vec<u8> {
-    let mut v = b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x40\x1f\x00\x00\x80\x3e\x00\x00\x02\x00\x10\x00data".to_vec();
-    v.extend((0..2000u32).map(|i| (i as u8).wrapping_mul(7).wrapping_add(seed)));
-    v
-}
 
 /// Uploads one call as `token`'s user and returns its log id.
 async fn call(app: &TestApp, token: &str, n: u8, phone: &str, direction: &str, started_at: &str) -> i64 {
@@ -23,7 +18,7 @@ async fn call(app: &TestApp, token: &str, n: u8, phone: &str, direction: &str, s
         .text("direction", direction.to_owned())
         .text("started_at", started_at.to_owned())
         .text("duration_seconds", "30")
-        .part("audio", Part::bytes(wav(n)));
+        .part("audio", Part::bytes(wav(2044, n)));
     let response = reqwest::Client::new()
         .post(app.url("/v1/calls/upload"))
         .bearer_auth(token)

@@ -20,7 +20,7 @@ use crate::{
 const CALL: &str = "3f1c2a9e-8d4b-4c6f-9a7e-2b5d1e0f4a3c";
 
 /// A WAV file of `len` bytes whose samples depend on `seed`, so two seeds differ.
-fn wav(len: usize, seed: u8) -> Vec<u8> {
+pub fn wav(len: usize, seed: u8) -> Vec<u8> {
     let mut v = b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x40\x1f\x00\x00\x80\x3e\x00\x00\x02\x00\x10\x00data".to_vec();
     v.extend((0..len.saturating_sub(v.len())).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)));
     v

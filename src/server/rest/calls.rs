@@ -420,13 +420,13 @@ pub(super) struct CallList {
 )]
 pub async fn list(
     State(state): State<AppState>,
-    ApiUser(user): ApiUser,
+    ApiUser(_): ApiUser,
     axum::extract::RawQuery(query): axum::extract::RawQuery,
 ) -> Result<Json<CallList>, AppError> {
     let params = crate::server::report::params_of(query.as_deref().unwrap_or_default());
     let filter = crate::domain::call::CallFilter::from_params(|k| params.get(k).cloned());
     let paging = crate::server::report::api_paging(&params);
     let (filter, paging) = AppError::both(filter, paging)?;
-    let (total, calls) = calls::list(&state, &user, &filter, paging.limit, paging.offset).await?;
+    let (total, calls) = calls::list(&state, &filter, paging.limit, paging.offset).await?;
     Ok(Json(CallList { total, limit: paging.limit, offset: paging.offset, calls }))
 }
