@@ -89,9 +89,12 @@ login_rps="$last_rps"
 # The frame alone (session lookup, frame, a page with no data): what any signed-in page costs.
 load "Signed-in page without data (Admin → Import)" 50 get.lua /admin/import
 COOKIE="$agent_cookie" load "Overview page, SSR, agent" 50 get.lua /
-COOKIE="$agent_cookie" load "Customer page, SSR, agent" 50 get.lua "/customers/$customer_id"
-COOKIE="$agent_cookie" ENCODING="gzip, deflate, br, zstd" load "Customer page, agent, compressed as Chromium asks" 50 get.lua "/customers/$customer_id"
-load "Customer search, $customers customers" 10 search.lua /api/customers/search
+COOKIE="$agent_cookie" load "Customer page, SSR, agent" 50 get.lua "/contacts/$customer_id"
+COOKIE="$agent_cookie" ENCODING="gzip, deflate, br, zstd" load "Customer page, agent, compressed as Chromium asks" 50 get.lua "/contacts/$customer_id"
+load "Contacts search (server fn), $customers contacts" 10 search.lua /api/customers/search
+load "Contacts search, GET /v1/contacts?q=, $customers contacts" 10 contacts.lua /v1/contacts
+COOKIE="$agent_cookie" load "Contacts page, SSR, every contact by name" 10 get.lua /contacts
+load "Contacts list, GET /v1/contacts, customers from 50,000" 10 get.lua "/v1/contacts?status=customer&offset=50000&limit=50"
 load "Save update, POST /v1, durable, back-to-back" 200 save.lua /v1/customer_contact_updates
 load "Save update, 200 agents pausing ${BENCH_THINK_MS:-250} ms" 200 save_paced.lua /v1/customer_contact_updates
 saved=$(sqlite3 "$workdir/data/bench.db" "SELECT COUNT(*) FROM contact_updates WHERE notes = 'benchmark'")

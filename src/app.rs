@@ -14,7 +14,7 @@ use crate::{
         admin::{ActivityRoute, ContactUpdatesRoute, ImportRoute, OutboxRoute, TokensRoute, UsersRoute},
         call_logs::CallLogsPage,
         customer_detail::CustomerDetailPage,
-        customers::CustomersPage,
+        customers::ContactsPage,
         home::HomePage,
         login::LoginPage,
         not_found::NotFound,
@@ -78,7 +78,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage/>
                 <ParentRoute path=path!("") view=AppLayout>
                     <Route path=path!("") view=HomePage/>
-                    <Route path=path!("/customers") view=CustomersPage/>
+                    <Route path=path!("/contacts") view=ContactsPage/>
+                    <Route path=path!("/contacts/:id") view=CustomerDetailPage/>
+                    // The addresses of the Customers pages before contacts and customers became one.
+                    <Route path=path!("/customers") view=ContactsPage/>
                     <Route path=path!("/customers/:id") view=CustomerDetailPage/>
                     <Route path=path!("/calls") view=CallLogsPage/>
                     <ParentRoute path=path!("/admin") view=AdminOnly>

@@ -26,24 +26,24 @@ test.beforeEach(async ({ page }) => {
 });
 
 test("search by phone in any format, Enter opens the first hit, detail as in the mock-up", async ({ page }) => {
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Customers" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Contacts" }).click();
   await hydrated(page);
-  await page.getByRole("heading", { name: "Customers" }).click();
+  await page.getByRole("heading", { name: "Contacts", level: 1 }).click();
   await page.keyboard.press("/");
-  const search = page.getByLabel("Search customers");
+  const search = page.getByLabel("Search contacts");
   await expect(search).toBeFocused();
 
   for (const phone of ["5737 2333", "+230 5737 2333", "0023057372333"]) {
     await search.fill(phone);
     await expect(page.getByRole("link", { name: "Kevin Anderson Curepipe" })).toBeVisible();
-    await expect(page.getByText("1 customer found")).toBeVisible();
+    await expect(page.getByText("1 contact found")).toBeVisible();
   }
   await search.fill("lib/c7013");
   await expect(page.getByRole("link", { name: "Kevin Anderson Curepipe" })).toBeVisible();
   await search.fill("marie-josee lagesse");
   await expect(page.getByRole("link", { name: "Marie-Josée Lagesse" }).first()).toBeVisible();
   await search.fill("LIB/C7002");
-  await expect(page.getByText("1 customer found")).toBeVisible();
+  await expect(page.getByText("1 contact found")).toBeVisible();
   await search.press("Enter");
 
   await expect(page.getByTestId("customer-name")).toHaveText("Marie-Josée Lagesse");

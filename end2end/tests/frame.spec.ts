@@ -25,8 +25,8 @@ test("sign-in, client-side navigation and sign-out keep the frame right", async 
   await expect(page.getByTestId("user-name")).toHaveText(AGENT.name);
   await markDocument(page);
   const nav = page.getByRole("navigation", { name: "Main" });
-  await nav.getByRole("link", { name: "Customers" }).click();
-  await expect(page.getByRole("heading", { name: "Customers" })).toBeVisible();
+  await nav.getByRole("link", { name: "Contacts" }).click();
+  await expect(page.getByRole("heading", { name: "Contacts", level: 1 })).toBeVisible();
   await expect(page.getByTestId("user-name")).toHaveText(AGENT.name);
   expect(await sameDocument(page)).toBe(true);
 
@@ -35,8 +35,8 @@ test("sign-in, client-side navigation and sign-out keep the frame right", async 
   await hydrated(page);
   await expect(page.getByTestId("user-name")).toHaveText(AGENT.name);
   await markDocument(page);
-  await nav.getByRole("link", { name: "Customers" }).click();
-  await expect(page).toHaveURL(/\/customers$/);
+  await nav.getByRole("link", { name: "Contacts" }).click();
+  await expect(page).toHaveURL(/\/contacts$/);
   await nav.getByRole("link", { name: "Overview" }).click();
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
   expect(await sameDocument(page)).toBe(true);
@@ -58,7 +58,7 @@ test("/ reaches the customer search from any page and is never typed into it", a
   await page.goto("/");
   await hydrated(page);
   await page.keyboard.press("/");
-  const search = page.getByLabel("Search customers");
+  const search = page.getByLabel("Search contacts");
   await expect(search).toBeFocused();
   await expect(search).toHaveValue("");
   // Pressed again inside the empty box, it still types nothing.
@@ -67,6 +67,6 @@ test("/ reaches the customer search from any page and is never typed into it", a
   // A policy number keeps its slash.
   await page.keyboard.type("LIB/C7002");
   await expect(search).toHaveValue("LIB/C7002");
-  await expect(page).toHaveURL(/\/customers\?q=LIB%2FC7002|\/customers\?q=LIB\/C7002/);
-  await expect(page.getByText("1 customer found")).toBeVisible();
+  await expect(page).toHaveURL(/\/contacts\?q=LIB%2FC7002|\/contacts\?q=LIB\/C7002/);
+  await expect(page.getByText("1 contact found")).toBeVisible();
 });

@@ -1,22 +1,9 @@
--- The Customers search server function with a mix of real queries: names, policy numbers and
--- phone numbers written three ways. Customers are those of gen_customers.py.
+-- The Contacts page's search server function with the mix of queries.lua.
 local cookie = os.getenv("COOKIE")
-local names = { "kevin", "ramgoolam", "priyanka duval", "emilie", "joomun", "stephane lagesse",
-  "ah-chuen", "li kwong", "vikash", "curepipe", "de speville", "nundlall", "fatima", "gopaul" }
-local i = 0
-math.randomseed(42)
+dofile(os.getenv("BENCH_DIR") .. "/queries.lua")
 function request()
-  i = i + 1
-  local n = math.random(0, 99999)
-  local q
-  local kind = i % 5
-  if kind == 0 then q = string.format("BEN/%d", n)
-  elseif kind == 1 then q = string.format("57%06d", n)
-  elseif kind == 2 then q = string.format("%%2B230+57%02d+%04d", math.floor(n / 10000), n % 10000)
-  else q = names[(i % #names) + 1] end
-  q = q:gsub(" ", "+")
   return wrk.format("POST", "/api/customers/search",
     { ["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = cookie },
-    "q=" .. q .. "&page=1")
+    "q=" .. next_query() .. "&page=1")
 end
 dofile(os.getenv("BENCH_DIR") .. "/percentiles.lua")

@@ -7,13 +7,22 @@ use crate::{
     error::AppError,
 };
 
+/// The Contacts list: the matches of `q` (every contact when it is empty), of `status`
+/// (`customer`, `new_lead`) when given.
 #[server(endpoint = "customers/search")]
-pub async fn search_customers(q: String, page: i64) -> Result<SearchPage, AppError> {
-    use crate::server::{AppState, auth, customers};
+pub async fn search_customers(q: String, page: i64, status: Option<String>) -> Result<SearchPage, AppError> {
+    use crate::{
+        domain::contact::ContactStatus,
+        server::{AppState, auth, customers},
+    };
 
     super::run("search_customers", async {
         auth::require_user().await?;
-        customers::search(&expect_context::<AppState>(), &q, page).await
+        let status = match status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => Some(ContactStatus::parse(s).map_err(|m| AppError::invalid("status", m))?),
+            None => None,
+        };
+        customers::search(&expect_context::<AppState>(), &q, status, page).await
     })
     .await
 }

@@ -8,6 +8,7 @@
 pub mod activity;
 pub mod auth;
 pub mod calls;
+pub mod contacts;
 pub mod customers;
 pub mod import;
 pub mod overview;

@@ -1,6 +1,6 @@
 //! The customer search box in the header of every signed-in page.
 //!
-//! Typing shows the matches on the Customers page (the query lives in the URL, so Back and
+//! Typing shows the matches on the Contacts page (the query lives in the URL, so Back and
 //! bookmarks work); Enter opens the first match. Enter asks the server itself rather than
 //! reading the list on screen, so an agent who types a number and presses Enter at once lands on
 //! the customer even while the list is still loading.
@@ -14,10 +14,10 @@ use leptos_router::{
 use super::shortcuts::on_key;
 use crate::{
     api::customers::search_customers,
-    domain::url::{customer_url, customers_url},
+    domain::url::{contacts_url, customer_url},
 };
 
-const LIST_PATH: &str = "/customers";
+const LIST_PATH: &str = "/contacts";
 
 /// Moves focus from the box to the page's content, as a full page load would.
 fn focus_main() {
@@ -62,7 +62,10 @@ pub fn CustomerSearch() -> impl IntoView {
         let navigate = navigate.clone();
         move |q: String| {
             let replace = on_list();
-            navigate(&customers_url(&q, 1), NavigateOptions { replace, scroll: false, ..Default::default() });
+            navigate(
+                &contacts_url(&q, None, 1),
+                NavigateOptions { replace, scroll: false, ..Default::default() },
+            );
         }
     };
     let on_input = {
@@ -81,7 +84,11 @@ pub fn CustomerSearch() -> impl IntoView {
         let navigate = navigate.clone();
         let show_list = show_list.clone();
         leptos::task::spawn_local(async move {
-            match search_customers(q.clone(), 1).await.ok().and_then(|page| page.hits.into_iter().next()) {
+            match search_customers(q.clone(), 1, None)
+                .await
+                .ok()
+                .and_then(|page| page.hits.into_iter().next())
+            {
                 Some(hit) => {
                     navigate(&customer_url(hit.contact_id), NavigateOptions::default());
                     // The agent is on the customer now: page keys (`u`) work at once.
@@ -105,9 +112,9 @@ pub fn CustomerSearch() -> impl IntoView {
     view! {
         <form class="topbar-search" role="search" action=LIST_PATH method="get"
             on:submit=move |ev| ev.prevent_default()>
-            <label for="customer-search" class="visually-hidden">"Search customers"</label>
+            <label for="customer-search" class="visually-hidden">"Search contacts"</label>
             <input id="customer-search" name="q" type="search" node_ref=input_ref autocomplete="off"
-                placeholder="Find a customer: name, policy, phone or email" maxlength="100"
+                placeholder="Find a contact: name, policy, phone or email" maxlength="100"
                 aria-keyshortcuts="/" aria-describedby="search-help"
                 prop:value=move || text.get() on:input=on_input on:keydown=on_keydown/>
             <span id="search-help" class="visually-hidden">

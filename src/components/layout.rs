@@ -82,7 +82,7 @@ fn Frame(me: Me) -> impl IntoView {
             <nav class="sidebar" aria-label="Main">
                 <ul>
                     <li><A href="/" exact=true>"Overview"</A></li>
-                    <li><A href="/customers">"Customers"</A></li>
+                    <li><A href="/contacts">"Contacts"</A></li>
                     <li><A href="/calls">"Call Logs"</A></li>
                 </ul>
                 {is_admin.then(|| view! {

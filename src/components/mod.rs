@@ -3,11 +3,14 @@
 pub mod admin_only;
 pub mod call_table;
 pub mod confirm_dialog;
+pub mod contact_status;
 pub mod customer_search;
 pub mod dialog;
+pub mod edit_contact_dialog;
 pub mod error_view;
 pub mod field_error;
 pub mod layout;
+pub mod new_contact_dialog;
 pub mod pager;
 pub mod payment_qr_modal;
 pub mod report_exports;

@@ -42,6 +42,7 @@ pub fn action_label(action: &str) -> &str {
         "user.reset_password" => "Password reset",
         "token.create" => "API token created",
         "token.revoke" => "API token revoked",
+        "contact.delete" => "Contact deleted",
         other => other,
     }
 }

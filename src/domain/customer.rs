@@ -2,24 +2,31 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{contact_update::UpdateStatus, money::Money};
+use super::{contact::ContactStatus, contact_update::UpdateStatus, money::Money};
 
-/// One line of the Customers search.
+/// One line of the Contacts list (and of `GET /v1/contacts`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(as = ContactSummary))]
 pub struct CustomerHit {
     pub contact_id: i64,
+    /// The master system's id; `null` for a lead.
     pub customer_id: Option<String>,
     pub name: String,
+    pub status: ContactStatus,
     pub policy_numbers: Vec<String>,
+    /// E.164.
     pub mobile: Option<String>,
     pub email: Option<String>,
 }
 
-/// One page of search results.
+/// One page of the Contacts list or search.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchPage {
     pub hits: Vec<CustomerHit>,
     pub total: i64,
+    /// A search stopped counting at [`SEARCH_COUNT_LIMIT`]: there are more than `total`.
+    pub capped: bool,
     pub page: i64,
     pub per_page: i64,
 }
@@ -30,7 +37,7 @@ pub const SEARCH_COUNT_LIMIT: i64 = 1000;
 impl SearchPage {
     /// Whether `total` stopped at the count limit (there are more matches than it says).
     pub fn total_is_capped(&self) -> bool {
-        self.total > SEARCH_COUNT_LIMIT
+        self.capped
     }
 
     pub fn pages(&self) -> i64 {
@@ -87,7 +94,7 @@ pub struct CustomerDetail {
     pub contact_id: i64,
     pub customer_id: Option<String>,
     pub name: String,
-    pub status: String,
+    pub status: ContactStatus,
     /// E.164, for comparisons; `mobile_display` is what people read.
     pub mobile: Option<String>,
     pub mobile_display: Option<String>,

@@ -4,6 +4,7 @@
 
 pub mod activity;
 pub mod call;
+pub mod contact;
 pub mod contact_update;
 pub mod customer;
 pub mod dashboard;

@@ -1,5 +1,7 @@
 //! Building URLs on either side.
 
+use super::contact::ContactStatus;
+
 /// Percent-encodes a query-string value (RFC 3986 unreserved characters and `/` pass through).
 pub fn encode_component(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -12,15 +14,25 @@ pub fn encode_component(s: &str) -> String {
     out
 }
 
-/// The Customers list for the search `q`, at `page` (the first page carries no parameter).
-pub fn customers_url(q: &str, page: i64) -> String {
-    let q = encode_component(q);
-    if page > 1 { format!("/customers?q={q}&page={page}") } else { format!("/customers?q={q}") }
+/// The Contacts list for the search `q` (every contact when empty), of `status` if given, at
+/// `page`; parameters with their default value are left out.
+pub fn contacts_url(q: &str, status: Option<ContactStatus>, page: i64) -> String {
+    let mut params = Vec::new();
+    if !q.is_empty() {
+        params.push(format!("q={}", encode_component(q)));
+    }
+    if let Some(status) = status {
+        params.push(format!("status={}", status.as_str()));
+    }
+    if page > 1 {
+        params.push(format!("page={page}"));
+    }
+    if params.is_empty() { "/contacts".to_owned() } else { format!("/contacts?{}", params.join("&")) }
 }
 
-/// One customer's page.
+/// One contact's page.
 pub fn customer_url(contact_id: i64) -> String {
-    format!("/customers/{contact_id}")
+    format!("/contacts/{contact_id}")
 }
 
 #[cfg(test)]
@@ -36,8 +48,10 @@ mod tests {
 
     #[test]
     fn customers_urls_carry_the_query_and_a_later_page() {
-        assert_eq!(customers_url("5737 2333", 1), "/customers?q=5737%202333");
-        assert_eq!(customers_url("LIB/C70", 3), "/customers?q=LIB/C70&page=3");
-        assert_eq!(customer_url(42), "/customers/42");
+        assert_eq!(contacts_url("5737 2333", None, 1), "/contacts?q=5737%202333");
+        assert_eq!(contacts_url("LIB/C70", None, 3), "/contacts?q=LIB/C70&page=3");
+        assert_eq!(contacts_url("", Some(ContactStatus::NewLead), 1), "/contacts?status=new_lead");
+        assert_eq!(contacts_url("", None, 1), "/contacts");
+        assert_eq!(customer_url(42), "/contacts/42");
     }
 }

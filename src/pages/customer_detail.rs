@@ -1,29 +1,37 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_router::{
+    components::A,
+    hooks::{use_navigate, use_params_map},
+};
 
 use crate::{
-    api::customers::get_customer,
+    api::{contacts::DeleteContact, customers::get_customer},
     components::{
-        call_table::CallTable, error_view::errors_fallback, payment_qr_modal::PaymentQrModal,
-        shortcuts::on_key, update_contact_modal::UpdateContactModal, update_history::UpdateHistory,
+        call_table::CallTable, confirm_dialog::ConfirmDialog, contact_status::StatusBadge,
+        edit_contact_dialog::EditContactDialog, error_view::errors_fallback,
+        payment_qr_modal::PaymentQrModal, shortcuts::on_key, update_contact_modal::UpdateContactModal,
+        update_history::UpdateHistory,
     },
     domain::{
         call::{CallFilter, calls_url},
+        contact::ContactStatus,
         customer::{CustomerDetail, UpdateMarker},
+        user::Me,
     },
 };
 
-/// Customer detail, as the seed's "After" mock-up: the Update Contact button beside the
-/// contact data, markers on recently corrected fields, and the history of corrections.
+/// The contact page (a customer's or a lead's), as the seed's "After" mock-up: the Update
+/// Contact button beside the contact data, markers on recently corrected fields, the history of
+/// corrections and the calls; Edit for name and status.
 #[component]
 pub fn CustomerDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
     let customer = Resource::new(id, get_customer);
     view! {
-        <p class="breadcrumb"><A href="/customers">"← Customers"</A></p>
-        <Transition fallback=|| view! { <p class="loading">"Loading customer…"</p> }>
+        <p class="breadcrumb"><A href="/contacts">"← Contacts"</A></p>
+        <Transition fallback=|| view! { <p class="loading">"Loading contact…"</p> }>
             <ErrorBoundary fallback=errors_fallback>
                 {move || Suspend::new(async move {
                     customer.await.map(|loaded| view! { <CustomerCard detail=RwSignal::new(loaded)/> })
@@ -37,6 +45,24 @@ pub fn CustomerDetailPage() -> impl IntoView {
 fn CustomerCard(detail: RwSignal<CustomerDetail>) -> impl IntoView {
     let open = RwSignal::new(false);
     let qr_open = RwSignal::new(false);
+    let editing = RwSignal::new(false);
+    let edit_button_ref = NodeRef::<leptos::html::Button>::new();
+    let on_edit_close = move |()| {
+        editing.set(false);
+        if let Some(button) = edit_button_ref.get_untracked() {
+            let _ = button.focus();
+        }
+    };
+    let on_edited = move |fresh: CustomerDetail| {
+        detail.set(fresh);
+        editing.set(false);
+        // The open dialog keeps the page inert until it is gone: focus Edit on the next frame.
+        request_animation_frame(move || {
+            if let Some(button) = edit_button_ref.get_untracked() {
+                let _ = button.focus();
+            }
+        });
+    };
     let saved = RwSignal::new(false);
     let button_ref = NodeRef::<leptos::html::Button>::new();
     let qr_button_ref = NodeRef::<leptos::html::Button>::new();
@@ -79,10 +105,17 @@ fn CustomerCard(detail: RwSignal<CustomerDetail>) -> impl IntoView {
             </div>
         })}
         <section class="card customer-card" aria-labelledby="customer-title">
-            <h1 id="customer-title" class="card-title">"Customer Information"</h1>
+            <h1 id="customer-title" class="card-title">
+                {move || match detail.with(|d| d.status) {
+                    ContactStatus::Customer => "Customer Information",
+                    ContactStatus::NewLead => "Contact Information",
+                }}
+            </h1>
             <dl class="facts">
                 <dt>"Name"</dt>
                 <dd class="customer-name" data-testid="customer-name">{move || detail.with(|d| d.name.clone())}</dd>
+                <dt>"Contact status"</dt>
+                <dd data-testid="contact-status">{move || view! { <StatusBadge status=detail.with(|d| d.status)/> }}</dd>
                 <dt>"Policy Number"</dt>
                 <dd data-testid="policy-numbers">
                     {move || policies().into_iter().map(|p| p.policy_number).collect::<Vec<_>>().join(", ")}
@@ -119,6 +152,11 @@ fn CustomerCard(detail: RwSignal<CustomerDetail>) -> impl IntoView {
                     on:click=move |_| qr_open.set(true)>
                     "Generate QR"
                 </button>
+                <button type="button" class="btn" node_ref=edit_button_ref aria-haspopup="dialog"
+                    on:click=move |_| editing.set(true)>
+                    "Edit"
+                </button>
+                <DeleteContact detail/>
             </div>
             {move || (policies().len() > 1).then(|| view! {
                 <table class="table policies">
@@ -140,6 +178,45 @@ fn CustomerCard(detail: RwSignal<CustomerDetail>) -> impl IntoView {
         <Show when=move || qr_open.get()>
             <PaymentQrModal detail=detail.get_untracked() on_close=on_qr_close/>
         </Show>
+        <Show when=move || editing.get()>
+            <EditContactDialog detail=detail.get_untracked() on_close=on_edit_close on_saved=on_edited/>
+        </Show>
+    }
+}
+
+/// An admin may delete a contact nothing refers to yet (entered by mistake, say); one with
+/// calls, corrections or policies stays, and the button is not offered.
+#[component]
+fn DeleteContact(detail: RwSignal<CustomerDetail>) -> impl IntoView {
+    let admin = use_context::<Me>().is_some_and(|me| me.is_admin());
+    let unused = move || detail.with(|d| d.policies.is_empty() && d.history.is_empty() && d.calls_total == 0);
+    let asking = RwSignal::new(false);
+    let delete = ServerAction::<DeleteContact>::new();
+    let navigate = use_navigate();
+    let seen = delete.version().get_untracked();
+    Effect::new(move |_| {
+        if delete.version().get() != seen && matches!(delete.value().get(), Some(Ok(()))) {
+            navigate("/contacts", Default::default());
+        }
+    });
+    let error = Signal::derive(move || delete.value().get().and_then(Result::err).map(|e| e.to_string()));
+    move || {
+        (admin && unused()).then(|| {
+            let (contact_id, name) = detail.with_untracked(|d| (d.contact_id, d.name.clone()));
+            view! {
+                <button type="button" class="btn danger" aria-haspopup="dialog" on:click=move |_| asking.set(true)>
+                    "Delete"
+                </button>
+                <Show when=move || asking.get()>
+                    <ConfirmDialog id="delete-contact" title=format!("Delete {name}?") confirm_label="Delete contact"
+                        busy=delete.pending() error
+                        on_confirm=move |_| { delete.dispatch(DeleteContact { contact_id }); }
+                        on_close=move |()| asking.set(false)>
+                        <p>"The contact has no calls, corrections or policies. Deleting it cannot be undone."</p>
+                    </ConfirmDialog>
+                </Show>
+            }
+        })
     }
 }
 

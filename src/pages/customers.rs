@@ -9,88 +9,122 @@ use leptos_router::{
 use crate::{
     api::customers::search_customers,
     components::{
+        contact_status::StatusBadge,
         error_view::errors_fallback,
+        new_contact_dialog::NewContactDialog,
         pager::{Pager, use_page},
     },
     domain::{
+        contact::ContactStatus,
         customer::SearchPage,
         phone::display as phone_display,
-        url::{customer_url, customers_url},
+        url::{contacts_url, customer_url},
     },
 };
 
-/// Customers: the matches of the header's search box (`?q=`); the query lives in the URL, so
-/// Back and bookmarks work. The box itself is in the frame, reachable with `/` from every
-/// page.
+/// Contacts: every contact by name, or the matches of the header's search box (`?q=`), of one
+/// status (`?status=`). The filter lives in the URL, so Back and bookmarks work. The box itself
+/// is in the frame, reachable with `/` from every page.
 #[component]
-pub fn CustomersPage() -> impl IntoView {
+pub fn ContactsPage() -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
     let q = move || query.read().get("q").unwrap_or_default();
+    let status = move || query.read().get("status").and_then(|s| ContactStatus::parse(&s).ok());
     let page = use_page();
-    let results = Resource::new(move || (q(), page()), |(q, page)| search_customers(q, page));
-    let go = move |q: String, page: i64| {
-        navigate(
-            &customers_url(&q, page),
-            NavigateOptions { replace: true, scroll: false, ..Default::default() },
-        );
+    let results = Resource::new(
+        move || (q(), status(), page()),
+        |(q, status, page)| search_customers(q, page, status.map(|s| s.as_str().to_owned())),
+    );
+    let go = move |status: Option<ContactStatus>, page: i64| {
+        let q = query.read_untracked().get("q").unwrap_or_default();
+        navigate(&contacts_url(&q, status, page), NavigateOptions { scroll: false, ..Default::default() });
+    };
+    let creating = RwSignal::new(false);
+    let new_button = NodeRef::<leptos::html::Button>::new();
+    let on_close = move |()| {
+        creating.set(false);
+        if let Some(button) = new_button.get_untracked() {
+            let _ = button.focus();
+        }
     };
 
     view! {
-        <Title text="Customers"/>
-        <h1>"Customers"</h1>
+        <Title text="Contacts"/>
+        <div class="page-head">
+            <h1>"Contacts"</h1>
+            <button type="button" class="btn primary" node_ref=new_button aria-haspopup="dialog"
+                on:click=move |_| creating.set(true)>"New contact"</button>
+        </div>
         <p class="hint" id="search-hint">
             "Search by name, policy number, phone or email in the box at the top (press "
             <kbd>"/"</kbd>" to go there). Phone numbers in any form: 5737 2333, +230 5737 2333, "
             "0023057372333. Enter opens the first result."
         </p>
+        <div class="filters">
+            <div class="field">
+                <label for="contact-status">"Status"</label>
+                <select id="contact-status" name="status"
+                    on:change={
+                        let go = go.clone();
+                        move |ev| go(ContactStatus::parse(&event_target_value(&ev)).ok(), 1)
+                    }>
+                    <option value="" selected=move || status().is_none()>"All contacts"</option>
+                    {ContactStatus::ALL.into_iter().map(|s| view! {
+                        <option value=s.as_str() selected=move || status() == Some(s)>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+        </div>
         <Transition fallback=|| view! { <p class="loading">"Searching…"</p> }>
             <ErrorBoundary fallback=errors_fallback>
                 {move || {
                     let go = go.clone();
-                    Suspend::new(async move { results.await.map(|page| view! { <Results page go/> }) })
+                    Suspend::new(async move {
+                        results.await.map(|found| view! { <Results found go=move |to| go(status(), to)/> })
+                    })
                 }}
             </ErrorBoundary>
         </Transition>
+        <Show when=move || creating.get()>
+            <NewContactDialog on_close/>
+        </Show>
     }
 }
 
 #[component]
-fn Results(page: SearchPage, go: impl Fn(String, i64) + Clone + Send + Sync + 'static) -> impl IntoView {
-    let query = use_query_map();
-    let q = move || query.read_untracked().get("q").unwrap_or_default();
-    if q().trim().is_empty() {
-        return view! { <p class="muted">"Type a name, policy number, phone number or email to find a customer."</p> }
-            .into_any();
+fn Results(found: SearchPage, go: impl Fn(i64) + Clone + Send + Sync + 'static) -> impl IntoView {
+    if found.hits.is_empty() {
+        return view! { <p class="muted" role="status">"No contact matches."</p> }.into_any();
     }
-    if page.hits.is_empty() {
-        return view! { <p class="muted" role="status">"No customer matches this search."</p> }.into_any();
-    }
-    let pages = page.pages();
-    let capped = page.total_is_capped();
-    let current = page.page;
+    let pages = found.pages();
+    let capped = found.total_is_capped();
+    let current = found.page;
     view! {
         <p class="muted" role="status">
-            {if page.total_is_capped() {
-                "More than 1,000 customers found: add a word to narrow the search.".to_owned()
+            {if capped {
+                "More than 1,000 contacts found: add a word to narrow the search.".to_owned()
             } else {
-                format!("{} customer{} found", page.total, if page.total == 1 { "" } else { "s" })
+                format!("{} contact{} found", found.total, if found.total == 1 { "" } else { "s" })
             }}
         </p>
         <div class="table-wrap card">
             <table class="table">
+                <caption class="visually-hidden">"Contacts, by name"</caption>
                 <thead>
                     <tr>
                         <th scope="col">"Name"</th>
+                        <th scope="col">"Status"</th>
                         <th scope="col">"Policy number"</th>
                         <th scope="col">"Mobile"</th>
                         <th scope="col">"Email"</th>
                     </tr>
                 </thead>
                 <tbody>
-                    {page.hits.into_iter().map(|h| view! {
-                        <tr>
+                    {found.hits.into_iter().map(|h| view! {
+                        <tr class:new-lead=h.status == ContactStatus::NewLead data-contact-id=h.contact_id>
                             <td><A href=customer_url(h.contact_id)>{h.name}</A></td>
+                            <td><StatusBadge status=h.status/></td>
                             <td>{h.policy_numbers.join(", ")}</td>
                             <td>{h.mobile.as_deref().map(phone_display).unwrap_or_else(|| "—".into())}</td>
                             <td class="wrap">{h.email.unwrap_or_else(|| "—".into())}</td>
@@ -99,7 +133,7 @@ fn Results(page: SearchPage, go: impl Fn(String, i64) + Clone + Send + Sync + 's
                 </tbody>
             </table>
         </div>
-        <Pager label="Result pages" current pages more=capped go=move |to| go(q(), to)/>
+        <Pager label="Result pages" current pages more=capped go=move |to| go(to)/>
     }
     .into_any()
 }

@@ -11,6 +11,7 @@ use super::{
 use crate::{
     domain::{
         call::CallFilter,
+        contact::ContactStatus,
         contact_update::UpdateStatus,
         customer::{CONTACT_CALLS, ContactUpdateView, CustomerDetail, PolicyView, SearchPage, UpdateMarker},
         money::Money,
@@ -45,14 +46,21 @@ pub fn parse_query(q: &str) -> SearchQuery {
     SearchQuery { name_prefixes, policy_prefix, phone, email_prefix }
 }
 
-pub async fn search(state: &AppState, q: &str, page: i64) -> Result<SearchPage, AppError> {
-    let query = parse_query(q);
-    Ok(state.db.search_customers(&query, page.clamp(1, 10_000), PER_PAGE).await?)
+/// A page of the Contacts list: the matches of `q` (every contact when it is empty).
+pub async fn search(
+    state: &AppState,
+    q: &str,
+    status: Option<ContactStatus>,
+    page: i64,
+) -> Result<SearchPage, AppError> {
+    let page = page.clamp(1, 10_000);
+    let found = super::contacts::list(state, q, status, PER_PAGE, (page - 1) * PER_PAGE).await?;
+    Ok(SearchPage { hits: found.hits, total: found.total, capped: found.capped, page, per_page: PER_PAGE })
 }
 
 /// The customer with this id, or `NotFound`.
 pub async fn contact(state: &AppState, id: i64) -> Result<ContactRow, AppError> {
-    state.db.contact(id).await?.ok_or_else(|| AppError::NotFound("No such customer.".into()))
+    state.db.contact(id).await?.ok_or_else(|| AppError::NotFound("No such contact.".into()))
 }
 
 /// The customer the master system knows as `customer_id`, or `NotFound` naming it.

@@ -8,6 +8,7 @@ pub mod calls;
 pub mod cli;
 pub mod config;
 pub mod contact_updates;
+pub mod contacts;
 pub mod customers;
 pub mod dashboard;
 pub mod db;

@@ -59,7 +59,11 @@ async fn search_finds_by_name_policy_phone_and_email() {
     }
     assert_eq!(search(&app, &agent, "emilie@EXAMPLE").await, ["Émilie Duval"]);
     assert!(search(&app, &agent, "nobody").await.is_empty());
-    assert!(search(&app, &agent, "").await.is_empty());
+    // No query: every contact, by name (the Contacts list).
+    assert_eq!(
+        search(&app, &agent, "").await,
+        ["Émilie Duval", "Kevin Anderson Curepipe", "Yusuf Peerbocus"]
+    );
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@ mod access;
 mod auth;
 mod call_logs;
 mod calls;
+mod contacts;
 mod customers;
 mod dashboard;
 mod exports;

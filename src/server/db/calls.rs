@@ -151,8 +151,10 @@ impl Db {
             .await?;
             if contacts.is_empty() {
                 let lead: Option<i64> = sqlx::query_scalar(
-                    "INSERT INTO contacts (name, mobile, status, lead_phone, created_at, updated_at) \
-                     VALUES ($1, $2, 'new_lead', $3, $4, $4) ON CONFLICT (lead_phone) DO NOTHING RETURNING id",
+                    // The first number is the lead's original (`master_mobile`), as the
+                    // master's is a customer's: a rejected correction falls back to it.
+                    "INSERT INTO contacts (name, mobile, master_mobile, status, lead_phone, created_at, updated_at) \
+                     VALUES ($1, $2, $2, 'new_lead', $3, $4, $4) ON CONFLICT (lead_phone) DO NOTHING RETURNING id",
                 )
                 .bind(call.lead_name)
                 .bind(call.phone_is_mobile.then_some(phone))

@@ -5,14 +5,15 @@ use std::collections::{HashMap, HashSet};
 use sqlx::{FromRow, QueryBuilder, Row, Sqlite, SqliteConnection, SqliteExecutor};
 
 use super::{Db, push_in_list};
-use crate::domain::contact_update::UpdateStatus;
+use crate::domain::{contact::ContactStatus, contact_update::UpdateStatus};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ContactRow {
     pub id: i64,
     pub customer_id: Option<String>,
     pub name: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ContactStatus,
     pub mobile: Option<String>,
     pub email: Option<String>,
 }
@@ -49,7 +50,7 @@ pub struct ContactUpdateRow {
     pub reject_reason: Option<String>,
 }
 
-const CONTACT_COLUMNS: &str = "id, customer_id, name, status, mobile, email";
+pub(super) const CONTACT_COLUMNS: &str = "id, customer_id, name, status, mobile, email";
 pub(super) const UPDATE_COLUMNS: &str = "id, contact_id, customer_id, policy_number, customer_name, old_mobile, \
      new_mobile, old_email, new_email, update_reason, notes, agent_id, agent_name, captured_at, status, synced_at, \
      synced_by, rejected_at, rejected_by, reject_reason";

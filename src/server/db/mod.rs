@@ -8,6 +8,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod calls;
 pub mod contact_updates;
+pub mod contacts;
 pub mod customers;
 pub mod dashboard;
 pub mod exports;

@@ -4,7 +4,10 @@
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use super::{Db, contact_updates::policies_in};
-use crate::domain::customer::{CustomerHit, SEARCH_COUNT_LIMIT, SearchPage};
+use crate::domain::{
+    contact::ContactStatus,
+    customer::{CustomerHit, SEARCH_COUNT_LIMIT},
+};
 
 /// The words of a name as stored in `contact_name_terms`: accents folded (`Émilie` → `emilie`),
 /// lower-case, split on anything that is not a letter or digit.
@@ -53,8 +56,16 @@ pub(crate) async fn index_name(
     q.build().execute(&mut *conn).await.map(|_| ())
 }
 
-/// id, customer_id, name, mobile, email.
-type HitRow = (i64, Option<String>, String, Option<String>, Option<String>);
+/// id, customer_id, name, mobile, email, status.
+type HitRow = (i64, Option<String>, String, Option<String>, Option<String>, String);
+
+/// One page of contacts and how many match in all.
+pub struct ContactsPage {
+    pub hits: Vec<CustomerHit>,
+    pub total: i64,
+    /// `total` stopped counting at [`SEARCH_COUNT_LIMIT`]: there are more matches.
+    pub capped: bool,
+}
 
 /// What a search box query can mean; each present part is one way to match.
 #[derive(Debug, Default, Clone)]
@@ -136,51 +147,31 @@ fn push_matching_ids(q: &mut QueryBuilder<'_, Sqlite>, query: &SearchQuery) {
 }
 
 impl Db {
-    pub async fn search_customers(
+    /// The contacts matching `query` (every contact when it is empty) with `status` if given,
+    /// ordered by name, `limit` of them from `offset`.
+    pub async fn search_contacts(
         &self,
         query: &SearchQuery,
-        page: i64,
-        per_page: i64,
-    ) -> Result<SearchPage, sqlx::Error> {
-        if query.is_empty() {
-            return Ok(SearchPage { hits: Vec::new(), total: 0, page: 1, per_page });
-        }
-        // No DISTINCT and no window count: either would make SQLite sort every match, where
-        // ORDER BY … LIMIT alone keeps only the top rows (6.3 ms → 1.7 ms for a 3,742-match
-        // prefix over 100,000 customers). UNION already removes duplicates across the ways to
-        // match; a contact with two words under one prefix ("Marie-Marie") can still appear
-        // twice in the stream, so a few extra rows are read and the page is de-duplicated here,
-        // and the total counts such a contact twice: a rare, harmless overcount.
-        let page = page.max(1);
-        // Counting stops past SEARCH_COUNT_LIMIT: "more than 1,000" tells the agent to add a
-        // word, and a broad prefix costs no more than that many rows.
-        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM (SELECT id FROM (");
-        push_matching_ids(&mut count, query);
-        count.push(") AS m LIMIT ").push_bind(SEARCH_COUNT_LIMIT + 1).push(") AS c");
-        let total: i64 = count.build_query_scalar().fetch_one(self.pool()).await?;
-        // The page's contacts in one statement: the top rows of the matches, joined to their
-        // contact rows (a primary-key lookup each), already in page order.
-        let mut select = QueryBuilder::<Sqlite>::new(
-            "SELECT c.id, c.customer_id, c.name, c.mobile, c.email FROM (SELECT id, name_key FROM (",
-        );
-        push_matching_ids(&mut select, query);
-        select
-            .push(") AS m ORDER BY name_key, id LIMIT ")
-            .push_bind(per_page + 5)
-            .push(" OFFSET ")
-            .push_bind((page - 1) * per_page)
-            .push(") AS p JOIN contacts c ON c.id = p.id ORDER BY p.name_key, p.id");
-        let mut rows: Vec<HitRow> = select.build_query_as().fetch_all(self.pool()).await?;
+        status: Option<ContactStatus>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<ContactsPage, sqlx::Error> {
+        let (total, capped, mut rows) = if query.is_empty() {
+            self.list_contacts(status, limit, offset).await?
+        } else {
+            self.match_contacts(query, status, limit, offset).await?
+        };
         let mut seen = std::collections::HashSet::new();
         rows.retain(|r| seen.insert(r.0));
-        rows.truncate(usize::try_from(per_page).unwrap_or(20));
+        rows.truncate(usize::try_from(limit).unwrap_or(20));
 
         let mut hits: Vec<CustomerHit> = rows
             .into_iter()
-            .map(|(contact_id, customer_id, name, mobile, email)| CustomerHit {
+            .map(|(contact_id, customer_id, name, mobile, email, status)| CustomerHit {
                 contact_id,
                 customer_id,
                 name,
+                status: ContactStatus::parse(&status).unwrap_or_default(),
                 policy_numbers: Vec::new(),
                 mobile,
                 email,
@@ -194,7 +185,76 @@ impl Db {
                 }
             }
         }
-        Ok(SearchPage { hits, total, page, per_page })
+        Ok(ContactsPage { hits, total, capped })
+    }
+
+    /// Every contact (of a status), by name: one range of the `(status, name_key, id)` or
+    /// `(name_key, id)` index, and an exact count from the same index.
+    async fn list_contacts(
+        &self,
+        status: Option<ContactStatus>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(i64, bool, Vec<HitRow>), sqlx::Error> {
+        let status = status.map(ContactStatus::as_str);
+        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM contacts");
+        let mut select =
+            QueryBuilder::<Sqlite>::new("SELECT id, customer_id, name, mobile, email, status FROM contacts");
+        if let Some(status) = status {
+            count.push(" WHERE status = ").push_bind(status);
+            select.push(" WHERE status = ").push_bind(status);
+        }
+        select.push(" ORDER BY name_key, id LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
+        let total: i64 = count.build_query_scalar().fetch_one(self.pool()).await?;
+        let rows = select.build_query_as().fetch_all(self.pool()).await?;
+        Ok((total, false, rows))
+    }
+
+    /// The contacts a search box query finds.
+    async fn match_contacts(
+        &self,
+        query: &SearchQuery,
+        status: Option<ContactStatus>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(i64, bool, Vec<HitRow>), sqlx::Error> {
+        // No DISTINCT and no window count: either would make SQLite sort every match, where
+        // ORDER BY … LIMIT alone keeps only the top rows (6.3 ms → 1.7 ms for a 3,742-match
+        // prefix over 100,000 customers). UNION already removes duplicates across the ways to
+        // match; a contact with two words under one prefix ("Marie-Marie") can still appear
+        // twice in the stream, so a few extra rows are read and the page is de-duplicated by
+        // the caller, and the total counts such a contact twice: a rare, harmless overcount.
+        //
+        // Counting stops past SEARCH_COUNT_LIMIT: "more than 1,000" tells the agent to add a
+        // word, and a broad prefix costs no more than that many rows.
+        let status = status.map(ContactStatus::as_str);
+        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM (SELECT m.id FROM (");
+        push_matching_ids(&mut count, query);
+        count.push(") AS m");
+        if let Some(status) = status {
+            count.push(" JOIN contacts c ON c.id = m.id WHERE c.status = ").push_bind(status);
+        }
+        count.push(" LIMIT ").push_bind(SEARCH_COUNT_LIMIT + 1).push(") AS n");
+        let total: i64 = count.build_query_scalar().fetch_one(self.pool()).await?;
+        // The page's contacts in one statement: the top rows of the matches, joined to their
+        // contact rows (a primary-key lookup each), already in page order. A status filter
+        // needs the contact row before the LIMIT, so it joins inside.
+        let mut select = QueryBuilder::<Sqlite>::new(
+            "SELECT c.id, c.customer_id, c.name, c.mobile, c.email, c.status FROM (SELECT m.id, m.name_key FROM (",
+        );
+        push_matching_ids(&mut select, query);
+        select.push(") AS m");
+        if let Some(status) = status {
+            select.push(" JOIN contacts s ON s.id = m.id WHERE s.status = ").push_bind(status);
+        }
+        select
+            .push(" ORDER BY m.name_key, m.id LIMIT ")
+            .push_bind(limit + 5)
+            .push(" OFFSET ")
+            .push_bind(offset)
+            .push(") AS p JOIN contacts c ON c.id = p.id ORDER BY p.name_key, p.id");
+        let rows = select.build_query_as().fetch_all(self.pool()).await?;
+        Ok((total, total > SEARCH_COUNT_LIMIT, rows))
     }
 
     /// Indexes the names of contacts that have no search terms yet (data from before the

@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 use super::{
     ApiUser, Uploader,
     openapi::{Binary, ErrorBody, FORBIDDEN_UPLOAD_TOKEN, INTERNAL, TIMED_OUT, UNAUTHORIZED},
+    path_id,
 };
 use crate::{
     domain::call::{CallLog, Direction},
@@ -209,11 +210,6 @@ fn body_error(e: MultipartError) -> AppError {
     )
 }
 
-/// The `{id}` of the path, or 422 naming it (axum's own rejection is a plain-text 400).
-fn call_number(path: Result<Path<i64>, PathRejection>) -> Result<i64, AppError> {
-    path.map(|Path(id)| id).map_err(|_| AppError::invalid("id", "The call id in the path is a number."))
-}
-
 /// A call's log
 ///
 /// For any agent or admin (session or `api` token).
@@ -239,7 +235,7 @@ pub async fn get(
     ApiUser(_): ApiUser,
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<CallLog>, AppError> {
-    Ok(Json(calls::get(&state, call_number(id)?).await?.0))
+    Ok(Json(calls::get(&state, path_id(id, "call")?).await?.0))
 }
 
 /// A call's recording
@@ -286,7 +282,7 @@ pub async fn audio_file(
     id: Result<Path<i64>, PathRejection>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let id = call_number(id)?;
+    let id = path_id(id, "call")?;
     let (log, key) = calls::get(&state, id).await?;
     let etag = format!("\"{}\"", log.audio_sha256);
     let modified = time::parse_rfc3339(&log.created_at).unwrap_or_default();

@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 use super::{
     ApiAdmin,
     openapi::{Binary, ErrorBody, FORBIDDEN_ADMIN, INTERNAL, TIMED_OUT, UNAUTHORIZED},
+    path_id,
     report::FilterQuery,
 };
 use crate::{
@@ -130,10 +131,6 @@ pub async fn xlsx(
     export_as(state, admin, query, ExportFormat::Xlsx).await
 }
 
-fn export_id(path: Result<Path<i64>, PathRejection>) -> Result<i64, AppError> {
-    path.map(|Path(id)| id).map_err(|_| AppError::invalid("id", "The export id in the path is a number."))
-}
-
 /// Download an export again (admin)
 ///
 /// The file of an earlier export, as it was written (files are kept for a day).
@@ -168,7 +165,7 @@ pub async fn download_again(
     ApiAdmin(admin): ApiAdmin,
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Response, AppError> {
-    Ok(download(export::open(&state, &admin, export_id(id)?).await?))
+    Ok(download(export::open(&state, &admin, path_id(id, "export")?).await?))
 }
 
 /// What syncing an export did.
@@ -209,7 +206,7 @@ pub async fn sync(
     ApiAdmin(admin): ApiAdmin,
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<impl Serialize>, AppError> {
-    let id = export_id(id)?;
+    let id = path_id(id, "export")?;
     let outcome = export::sync(&state, &admin, id).await?;
     Ok(Json(ExportSynced {
         export_id: id,

@@ -5,6 +5,7 @@
 
 mod calls;
 mod contact_updates;
+mod contacts;
 mod docs_page;
 mod exports;
 pub mod openapi;
@@ -63,6 +64,11 @@ fn routes() -> Vec<Route> {
         route(Method::GET, "/calls", calls::list),
         route(Method::GET, "/calls/{id}", calls::get),
         route(Method::GET, "/calls/{id}/audio", calls::audio_file),
+        route(Method::GET, "/contacts", contacts::list),
+        route(Method::POST, "/contacts", contacts::create),
+        route(Method::GET, "/contacts/{id}", contacts::get),
+        route(Method::PUT, "/contacts/{id}", contacts::edit),
+        route(Method::DELETE, "/contacts/{id}", contacts::delete),
     ]
 }
 
@@ -186,4 +192,14 @@ fn json_body<T>(body: Result<axum::Json<T>, axum::extract::rejection::JsonReject
     body.map(|axum::Json(b)| b).map_err(|rejection| {
         AppError::invalid("body", format!("The request body is not valid: {}", rejection.body_text()))
     })
+}
+
+/// The `{id}` of a path, or 422 naming it (axum's own rejection is a plain-text 400); `what`
+/// says whose id it is ("call", "contact").
+fn path_id(
+    path: Result<axum::extract::Path<i64>, axum::extract::rejection::PathRejection>,
+    what: &str,
+) -> Result<i64, AppError> {
+    path.map(|axum::extract::Path(id)| id)
+        .map_err(|_| AppError::invalid("id", format!("The {what} id in the path is a number.")))
 }

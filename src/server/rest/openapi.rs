@@ -141,10 +141,15 @@ impl Modify for NoLicense {
         super::calls::list,
         super::calls::get,
         super::calls::audio_file,
+        super::contacts::list,
+        super::contacts::create,
+        super::contacts::get,
+        super::contacts::edit,
+        super::contacts::delete,
     ),
     // Types that only query parameters name: `IntoParams` refers to them without collecting
     // them, and the API test fails on a `$ref` that leads nowhere.
-    components(schemas(ErrorBody, crate::domain::report::Leads, crate::domain::call::Direction)),
+    components(schemas(ErrorBody, crate::domain::report::Leads, crate::domain::call::Direction, crate::domain::contact::ContactStatus)),
     modifiers(&AuthSchemes, &NoLicense),
     tags(
         (name = "contact-updates", description = "Contact corrections captured by agents, and the admin's \
@@ -152,6 +157,8 @@ impl Modify for NoLicense {
         (name = "exports", description = "The report as a CSV or Excel file for the master-system import, \
                                           and syncing exactly the rows an export contained."),
         (name = "calls", description = "Recorded calls: the phones' upload, a call's log and its audio."),
+        (name = "contacts", description = "Contacts (customers from the master system and new leads): list and \
+                                           search, create, one contact with its history, edit, delete."),
     ),
 )]
 struct ApiDoc;

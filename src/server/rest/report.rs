@@ -14,6 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::{
     ApiAdmin, json_body,
     openapi::{ErrorBody, FORBIDDEN_ADMIN, INTERNAL, TIMED_OUT, UNAUTHORIZED},
+    path_id,
 };
 use crate::{
     domain::{
@@ -74,7 +75,7 @@ struct PagingQuery {
 /// RFC 3339, UTC.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = ContactUpdate)]
-struct UpdateJson {
+pub(super) struct UpdateJson {
     id: i64,
     contact_id: i64,
     /// `null` for a new lead, unknown to the master system.
@@ -224,7 +225,7 @@ pub async fn sync_one(
     ApiAdmin(admin): ApiAdmin,
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<impl Serialize>, AppError> {
-    let id = update_id(id)?;
+    let id = path_id(id, "update")?;
     let (record, message) = match report::sync_one(&state, &admin, id).await? {
         SyncedOne::Synced(r) => (r, "Update marked as synced"),
         SyncedOne::Already(r) => (r, "Update was already synced; nothing changed"),
@@ -336,13 +337,8 @@ pub async fn reject(
     id: Result<Path<i64>, PathRejection>,
     body: Result<Json<RejectRequest>, JsonRejection>,
 ) -> Result<Json<impl Serialize>, AppError> {
-    let id = update_id(id)?;
+    let id = path_id(id, "update")?;
     let body = json_body(body)?;
     let record = report::reject(&state, &admin, id, &body.reason).await?;
     Ok(Json(UpdateJson::from(record)))
-}
-
-/// The `{id}` of the path, or 422 naming it.
-fn update_id(path: Result<Path<i64>, PathRejection>) -> Result<i64, AppError> {
-    path.map(|Path(id)| id).map_err(|_| AppError::invalid("id", "The update id in the path is a number."))
 }
