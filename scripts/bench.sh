@@ -198,6 +198,43 @@ peak_rss_during big_upload
 row "Upload one 500 MB recording (heap ${rss_idle} → peak ${peak_mb} MB)" "$(awk -v s="$during_s" 'BEGIN { printf "%.0f MB/s", 500 / s }')" "-" "-" "-" "-" "${during_s}s"
 rm -f "$big"
 
+# ---- payment QR and the email outbox ------------------------------------------------------
+read -r qr_contact qr_policy < <(sqlite3 -separator ' ' "$db" \
+  "SELECT contact_id, policy_number FROM policies WHERE payment_status <> 'paid' AND amount_due_cents > 0 ORDER BY id LIMIT 1")
+# One request at a time: the p50 is the whole cost of a code (two reads, payload, QR, PNG, HTTP).
+COOKIE="$agent_cookie" load "Payment QR as PNG, GET …/payment-qr.png (payload + PNG)" 1 get.lua \
+  "/v1/contacts/$qr_contact/payment-qr.png?policy_number=${qr_policy//\//%2F}"
+# Outbox throughput: N queued QR emails (copies of one the app composed), delivered by a second
+# instance on the same database to a local SMTP server that accepts and drops them (aiosmtpd).
+smtp_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+.tools/py/bin/python -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Sink &
+smtp_pid=$!
+curl -fsS -o /dev/null -H "Cookie: $agent_cookie" --data-urlencode "contact_id=$qr_contact" \
+  --data-urlencode "policy_number=$qr_policy" "$base/api/customers/payment-qr/email"
+emails_n="${BENCH_EMAILS:-1000}"
+sqlite3 "$db" "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < $emails_n)
+  INSERT INTO email_messages (kind, to_address, subject, text_body, html_body, qr_payload, contact_id,
+    policy_number, created_by, created_at, status, next_attempt_at)
+  SELECT m.kind, 'bench' || k.i || '@example.mu', m.subject, m.text_body, m.html_body, m.qr_payload, m.contact_id,
+    m.policy_number, m.created_by, m.created_at, 'queued', 0
+  FROM k, (SELECT * FROM email_messages ORDER BY id DESC LIMIT 1) AS m"
+sender_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+start=$(date +%s.%N)
+LEPTOS_SITE_ADDR="127.0.0.1:$sender_port" CONTACTDESK_MAIL_TRANSPORT=smtp CONTACTDESK_SMTP_HOST=127.0.0.1 \
+  CONTACTDESK_SMTP_PORT="$smtp_port" CONTACTDESK_SMTP_TLS=none "$bin" serve >>"$workdir/sender.log" 2>&1 &
+sender_pid=$!
+for _ in $(seq 1 1500); do
+  [ "$(sqlite3 "$db" "SELECT COUNT(*) FROM email_messages WHERE status = 'queued'")" = 0 ] && break
+  sleep 0.2
+done
+end=$(date +%s.%N)
+sent_n=$(sqlite3 "$db" "SELECT COUNT(*) FROM email_messages WHERE status = 'sent' AND to_address LIKE 'bench%'")
+kill -TERM "$sender_pid" "$smtp_pid" 2>/dev/null || true
+wait "$sender_pid" "$smtp_pid" 2>/dev/null || true
+[ "$sent_n" = "$emails_n" ] || { echo "bench: only $sent_n of $emails_n emails were sent" >&2; tail -20 "$workdir/sender.log" >&2; exit 1; }
+emails_s=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
+row "Outbox to a local SMTP server, $emails_n QR emails, one sender" "$(awk -v n="$emails_n" -v s="$emails_s" 'BEGIN { printf "%.0f msg/s", n / s }')" "-" "-" "-" "-" "${emails_s}s"
+
 # ---- in Chromium ----------------------------------------------------------------------------
 browser_out="$(cd end2end && BASE_URL="$base" BENCH_CUSTOMER_ID="$customer_id" \
   npx playwright test --config bench.config.ts 2>&1)" || { echo "$browser_out" >&2; exit 1; }

@@ -36,10 +36,26 @@ test("the QR code is emailed to the address the agent just captured", async ({ p
   dialog = page.getByRole("dialog", { name: "Payment QR Code" });
   await expect(dialog.getByTestId("qr-email")).toHaveText(newEmail);
   await expect(dialog.getByTestId("qr-payload")).toContainText("LIB/C7001");
+  // Download PNG: the same image as the email's, named after the policy.
+  const downloading = page.waitForEvent("download");
+  await dialog.getByRole("link", { name: "Download PNG" }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe("payment-qr-LIB-C7001.png");
+  const chunks: Buffer[] = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+  expect(Buffer.concat(chunks).subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
+
   await dialog.getByRole("button", { name: "Email QR code" }).click();
   await expect(dialog.getByRole("status")).toContainText(`QR code email for ${newEmail} saved to the outbox`);
   await dialog.getByRole("button", { name: "Close" }).last().click();
   await expect(dialog).toHaveCount(0);
+
+  // What was sent shows on the customer page: address, policy, amount, who, delivery.
+  const sent = page.getByTestId("contact-messages").getByRole("row").filter({ hasText: newEmail });
+  await expect(sent).toContainText("LIB/C7001");
+  await expect(sent).toContainText("MUR 1,250.00");
+  await expect(sent).toContainText("Priya Ramdin");
+  await expect(sent.locator('[data-status="stored"]')).toHaveText("Stored");
 
   // The agent has no outbox; the admin sees the message addressed to the new email.
   await expect(page.getByRole("link", { name: "Email outbox" })).toHaveCount(0);
@@ -52,5 +68,16 @@ test("the QR code is emailed to the address the agent just captured", async ({ p
   await expect(row).toHaveCount(1);
   await expect(row).toContainText("Your payment QR code for policy LIB/C7001");
   await expect(row).toContainText("Priya Ramdin");
-  await expect(row).toContainText("stored");
+  await expect(row).toContainText("Stored");
+
+  // Filter by status and find by address: the filter lives in the URL.
+  await page.getByLabel("Status").selectOption("stored");
+  await page.getByLabel("Address or policy").fill(newEmail);
+  await page.getByLabel("Address or policy").press("Enter");
+  await expect(page).toHaveURL(/status=stored/);
+  await expect(page.getByRole("status").filter({ hasText: "1 message" })).toBeVisible();
+  await expect(page.getByTestId("outbox").getByRole("row")).toHaveCount(2);
+  await page.getByLabel("Status").selectOption("failed");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page.getByText("No messages match.")).toBeVisible();
 });

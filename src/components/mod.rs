@@ -3,6 +3,7 @@
 pub mod admin_only;
 pub mod call_table;
 pub mod confirm_dialog;
+pub mod contact_messages;
 pub mod contact_status;
 pub mod customer_search;
 pub mod dialog;

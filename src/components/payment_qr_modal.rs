@@ -8,7 +8,10 @@ use leptos::prelude::*;
 use super::dialog::modal_keydown;
 use crate::{
     api::payment_qr::{email_payment_qr, get_payment_qr},
-    domain::{customer::CustomerDetail, payment_qr::OutboxMessage},
+    domain::{
+        customer::CustomerDetail,
+        payment_qr::{MessageStatus, OutboxMessage},
+    },
     error::AppError,
 };
 
@@ -90,6 +93,11 @@ pub fn PaymentQrModal(detail: CustomerDetail, #[prop(into)] on_close: Callback<(
                             Ok(qr) => {
                                 let label = format!("Payment QR code for policy {}", qr.policy_number);
                                 let email = qr.email.clone();
+                                let download = view! {
+                                    <a class="btn" href=qr.png_url.clone() download=qr.png_file_name.clone()>
+                                        "⬇ Download PNG"
+                                    </a>
+                                };
                                 view! {
                                     <div class="qr-code" role="img" aria-label=label inner_html=qr.svg.clone()></div>
                                     <p class="qr-amount">"Amount due: " <strong data-testid="qr-amount">{qr.amount.to_string()}</strong></p>
@@ -101,14 +109,18 @@ pub fn PaymentQrModal(detail: CustomerDetail, #[prop(into)] on_close: Callback<(
                                     {match email {
                                         Some(to) => view! {
                                             <p class="qr-send-to">"Email to: " <strong data-testid="qr-email">{to}</strong></p>
-                                            <button type="button" class="btn primary" disabled=move || sending.get() on:click=send>
-                                                {move || if sending.get() { "Sending…" } else { "📧 Email QR code" }}
-                                            </button>
+                                            <div class="card-actions">
+                                                <button type="button" class="btn primary" disabled=move || sending.get() on:click=send>
+                                                    {move || if sending.get() { "Sending…" } else { "📧 Email QR code" }}
+                                                </button>
+                                                {download}
+                                            </div>
                                         }.into_any(),
                                         None => view! {
                                             <p class="alert info" role="status">
                                                 "This customer has no email address yet: add one with Update Contact."
                                             </p>
+                                            <div class="card-actions">{download}</div>
                                         }.into_any(),
                                     }}
                                 }.into_any()
@@ -118,7 +130,7 @@ pub fn PaymentQrModal(detail: CustomerDetail, #[prop(into)] on_close: Callback<(
                     })}
                 </Transition>
                 {move || sent.get().map(|outcome| match outcome {
-                    Ok(m) if m.status == "stored" => view! {
+                    Ok(m) if m.status == MessageStatus::Stored => view! {
                         <p class="alert success" role="status">
                             {format!("QR code email for {} saved to the outbox (no mail server is configured).", m.to)}
                         </p>

@@ -43,6 +43,8 @@ pub fn action_label(action: &str) -> &str {
         "token.create" => "API token created",
         "token.revoke" => "API token revoked",
         "contact.delete" => "Contact deleted",
+        "email.resend" => "Email resent",
+        "email.cancel" => "Email cancelled",
         other => other,
     }
 }

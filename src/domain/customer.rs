@@ -108,6 +108,8 @@ pub struct CustomerDetail {
     pub calls: Vec<crate::domain::call::CallLog>,
     /// How many calls there are in all.
     pub calls_total: i64,
+    /// The payment messages sent to this contact, newest first.
+    pub messages: Vec<crate::domain::payment_qr::OutboxMessage>,
 }
 
 /// Calls shown on a contact's page; the rest are on Call Logs, filtered to the contact.

@@ -9,6 +9,7 @@ pub mod contact_update;
 pub mod customer;
 pub mod dashboard;
 pub mod email;
+pub mod emv;
 pub mod import;
 pub mod money;
 pub mod overview;

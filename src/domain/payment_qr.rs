@@ -15,9 +15,20 @@ pub struct PaymentQr {
     pub svg: String,
     /// Where the email would go: the contact's current email (the newest captured one).
     pub email: Option<String>,
+    /// The same image as the email's, as a PNG file to download.
+    pub png_url: String,
+    pub png_file_name: String,
 }
 
-/// A message as the outbox lists it.
+/// Where the PNG of a policy's payment QR code is downloaded (`GET`, signed in).
+pub fn png_url(contact_id: i64, policy_number: &str) -> String {
+    format!(
+        "/v1/contacts/{contact_id}/payment-qr.png?policy_number={}",
+        super::url::encode_component(policy_number)
+    )
+}
+
+/// A message as the outbox and the customer page list it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxMessage {
     pub id: i64,
@@ -25,12 +36,99 @@ pub struct OutboxMessage {
     pub to: String,
     pub subject: String,
     pub policy_number: Option<String>,
+    /// What the QR code asks for, read back from its payload.
+    pub amount: Option<Money>,
     pub created_by: Option<String>,
-    /// `stored` (kept, no mail server configured), `queued`, `sent` or `failed`.
-    pub status: String,
+    pub status: MessageStatus,
     pub attempts: i64,
+    /// The mail server's answer to the last failed attempt.
     pub last_error: Option<String>,
     pub sent_at: Option<String>,
+    pub contact_id: Option<i64>,
+    /// The contact's email now: where a resend would go.
+    pub current_email: Option<String>,
+    /// The message this one repeats.
+    pub resend_of: Option<i64>,
+    pub cancelled_by: Option<String>,
+}
+
+impl OutboxMessage {
+    /// A resend goes to the contact's current address, so it needs one.
+    pub fn can_resend(&self) -> bool {
+        matches!(self.status, MessageStatus::Sent | MessageStatus::Failed) && self.current_email.is_some()
+    }
+
+    pub fn can_cancel(&self) -> bool {
+        self.status == MessageStatus::Queued
+    }
+}
+
+/// Where a message stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageStatus {
+    /// Kept, no mail server configured.
+    Stored,
+    Queued,
+    Sent,
+    Failed,
+    Cancelled,
+}
+
+impl MessageStatus {
+    pub const ALL: [Self; 5] = [Self::Stored, Self::Queued, Self::Sent, Self::Failed, Self::Cancelled];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Stored => "stored",
+            Self::Queued => "queued",
+            Self::Sent => "sent",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Stored => "Stored",
+            Self::Queued => "Queued",
+            Self::Sent => "Sent",
+            Self::Failed => "Failed",
+            Self::Cancelled => "Cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        Self::ALL
+            .into_iter()
+            .find(|st| st.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| format!("Unknown status '{s}': use stored, queued, sent, failed or cancelled."))
+    }
+}
+
+/// The outbox filter, as the URL carries it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxFilter {
+    pub status: Option<MessageStatus>,
+    /// Part of the address or of the policy number.
+    pub q: String,
+}
+
+impl OutboxFilter {
+    pub fn url(&self, page: i64) -> String {
+        let mut params = Vec::new();
+        if let Some(s) = self.status {
+            params.push(format!("status={}", s.as_str()));
+        }
+        if !self.q.trim().is_empty() {
+            params.push(format!("q={}", super::url::encode_component(self.q.trim())));
+        }
+        if page > 1 {
+            params.push(format!("page={page}"));
+        }
+        if params.is_empty() { "/admin/outbox".into() } else { format!("/admin/outbox?{}", params.join("&")) }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,8 +8,8 @@ use leptos_router::{
 use crate::{
     api::{contacts::DeleteContact, customers::get_customer},
     components::{
-        call_table::CallTable, confirm_dialog::ConfirmDialog, contact_status::StatusBadge,
-        edit_contact_dialog::EditContactDialog, error_view::errors_fallback,
+        call_table::CallTable, confirm_dialog::ConfirmDialog, contact_messages::ContactMessages,
+        contact_status::StatusBadge, edit_contact_dialog::EditContactDialog, error_view::errors_fallback,
         payment_qr_modal::PaymentQrModal, shortcuts::on_key, update_contact_modal::UpdateContactModal,
         update_history::UpdateHistory,
     },
@@ -66,8 +66,10 @@ fn CustomerCard(detail: RwSignal<CustomerDetail>) -> impl IntoView {
     let saved = RwSignal::new(false);
     let button_ref = NodeRef::<leptos::html::Button>::new();
     let qr_button_ref = NodeRef::<leptos::html::Button>::new();
+    let messages_refresh = RwSignal::new(0u32);
     let on_qr_close = move |()| {
         qr_open.set(false);
+        messages_refresh.update(|n| *n += 1);
         if let Some(button) = qr_button_ref.get_untracked() {
             let _ = button.focus();
         }
@@ -172,6 +174,8 @@ fn CustomerCard(detail: RwSignal<CustomerDetail>) -> impl IntoView {
         </section>
         <UpdateHistory updates=Signal::derive(move || detail.with(|d| d.history.clone()))/>
         <ContactCalls detail/>
+        <ContactMessages contact_id=detail.with_untracked(|d| d.contact_id)
+            initial=detail.with_untracked(|d| d.messages.clone()) refresh=messages_refresh/>
         <Show when=move || open.get()>
             <UpdateContactModal detail=detail.get_untracked() on_close=on_close on_saved=on_saved/>
         </Show>

@@ -125,6 +125,7 @@ async fn serve(config: Config) -> Result<(), String> {
         }
     }
     let db = state.db.clone();
+    let mailer = state.mailer.clone();
     let app = http::router(state);
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(http::serve(listener, app, async move {
@@ -137,6 +138,13 @@ async fn serve(config: Config) -> Result<(), String> {
         Ok(Ok(Err(e))) => return Err(format!("server error: {e}")),
         Ok(Err(e)) => return Err(format!("server task failed: {e}")),
         Err(_) => tracing::warn!(grace_seconds = grace, "in-flight requests did not finish in time"),
+    }
+    // The message being sent finishes; the others the sender claimed are given back.
+    if tokio::time::timeout(std::time::Duration::from_secs(grace), mailer.stop()).await.is_err() {
+        tracing::warn!(
+            grace_seconds = grace,
+            "the email sender did not stop in time; its claims end with their lease"
+        );
     }
     db.close().await;
     tracing::info!("stopped");

@@ -141,6 +141,7 @@ pub async fn detail(state: &AppState, contact_id: i64) -> Result<CustomerDetail,
         history: history.into_iter().map(ContactUpdateView::from).collect(),
         calls,
         calls_total,
+        messages: super::mail::messages_of(state, contact.id).await?,
     })
 }
 

@@ -15,7 +15,10 @@ use lettre::{
         client::{Tls, TlsParameters},
     },
 };
-use tokio::sync::Notify;
+use std::sync::Mutex;
+
+use tokio::{sync::Notify, task::JoinHandle};
+use tokio_util::sync::CancellationToken;
 
 use super::{
     AppState,
@@ -25,7 +28,7 @@ use super::{
     db::{
         Db,
         contact_updates::{ContactRow, PolicyRow},
-        outbox::{EmailRow, NewEmail},
+        outbox::{EmailChange, EmailQuery, EmailRow, NewEmail},
     },
     error::internal,
     qr, time,
@@ -33,8 +36,9 @@ use super::{
 use crate::{
     domain::{
         customer::is_payable,
+        emv::PaymentPayload,
         money::Money,
-        payment_qr::{OutboxMessage, OutboxPage, PaymentQr},
+        payment_qr::{MessageStatus, OutboxFilter, OutboxMessage, OutboxPage, PaymentQr, png_url},
     },
     error::AppError,
 };
@@ -47,10 +51,12 @@ const BATCH: i64 = 20;
 const SEND_TIMEOUT: Duration = Duration::from_secs(30);
 const QR_PIXELS_PER_MODULE: u32 = 8;
 
-/// Wakes the sender when a message is queued.
+/// Wakes the sender when a message is queued, and stops it.
 #[derive(Clone, Debug, Default)]
 pub struct Mailer {
     wake: Arc<Notify>,
+    stopping: CancellationToken,
+    task: Arc<Mutex<Option<JoinHandle<()>>>>,
 }
 
 impl Mailer {
@@ -59,10 +65,22 @@ impl Mailer {
         let mailer = Self::default();
         if settings.delivers() {
             let wake = mailer.wake.clone();
+            let stopping = mailer.stopping.clone();
             let settings = settings.clone();
-            tokio::spawn(async move { run_sender(db, settings, wake).await });
+            let task = tokio::spawn(async move { run_sender(db, settings, wake, stopping).await });
+            *mailer.task.lock().expect("sender handle") = Some(task);
         }
         mailer
+    }
+
+    /// Stops the sender after the message it is sending, giving back the ones it had claimed
+    /// (a graceful stop leaves nothing waiting for a lease to run out).
+    pub async fn stop(&self) {
+        self.stopping.cancel();
+        let task = self.task.lock().expect("sender handle").take();
+        if let Some(task) = task {
+            let _ = task.await;
+        }
     }
 
     fn queued(&self) {
@@ -92,7 +110,8 @@ async fn payable(state: &AppState, contact_id: i64, policy_number: &str) -> Resu
         ));
     }
     let amount = Money::from_cents(policy.amount_due_cents);
-    let payload = qr::payload(&state.config.qr, amount, &policy.policy_number);
+    let payload = qr::payload(&state.config.qr, amount, &policy.policy_number)
+        .map_err(|e| internal("building the QR payload", e))?;
     Ok(Payable { contact, policy_number: policy.policy_number, amount, payload })
 }
 
@@ -105,7 +124,26 @@ pub async fn payment_qr(
     let Payable { contact, policy_number, amount, payload } =
         payable(state, contact_id, policy_number).await?;
     let svg = qr::svg(&payload).map_err(|e| internal("drawing the QR code", e))?;
-    Ok(PaymentQr { policy_number, amount, payload, svg, email: contact.email })
+    Ok(PaymentQr {
+        png_url: png_url(contact.id, &policy_number),
+        png_file_name: qr_file_name(&policy_number),
+        policy_number,
+        amount,
+        payload,
+        svg,
+        email: contact.email,
+    })
+}
+
+/// The payment QR code as the PNG the email carries, with its file name.
+pub async fn payment_qr_png(
+    state: &AppState,
+    contact_id: i64,
+    policy_number: &str,
+) -> Result<(String, Vec<u8>), AppError> {
+    let Payable { policy_number, payload, .. } = payable(state, contact_id, policy_number).await?;
+    let png = qr::png(&payload, QR_PIXELS_PER_MODULE).map_err(|e| internal("drawing the QR code", e))?;
+    Ok((qr_file_name(&policy_number), png))
 }
 
 /// Stores the QR email for one policy, addressed to the customer's current email: the newest
@@ -148,10 +186,19 @@ pub async fn email_payment_qr(
     Ok(view(row))
 }
 
-/// One page of the outbox, newest first.
-pub async fn outbox(state: &AppState, page: i64) -> Result<OutboxPage, AppError> {
+/// One page of the outbox, newest first, filtered.
+pub async fn outbox(state: &AppState, filter: &OutboxFilter, page: i64) -> Result<OutboxPage, AppError> {
     let page = page.clamp(1, 100_000);
-    let (rows, total) = state.db.emails(OUTBOX_PER_PAGE, (page - 1) * OUTBOX_PER_PAGE).await?;
+    let q = filter.q.trim();
+    if q.chars().count() > 100 {
+        return Err(AppError::invalid("q", "Search with at most 100 characters."));
+    }
+    let query = EmailQuery {
+        status: filter.status.map(|s| s.as_str().to_owned()),
+        q: (!q.is_empty()).then(|| q.to_owned()),
+        contact_id: None,
+    };
+    let (rows, total) = state.db.emails(&query, OUTBOX_PER_PAGE, (page - 1) * OUTBOX_PER_PAGE).await?;
     Ok(OutboxPage {
         messages: rows.into_iter().map(view).collect(),
         total,
@@ -161,18 +208,72 @@ pub async fn outbox(state: &AppState, page: i64) -> Result<OutboxPage, AppError>
     })
 }
 
+/// The payment messages of one contact, newest first (the customer page's list).
+pub const CONTACT_MESSAGES: i64 = 20;
+
+pub async fn messages_of(state: &AppState, contact_id: i64) -> Result<Vec<OutboxMessage>, AppError> {
+    let query = EmailQuery { contact_id: Some(contact_id), ..EmailQuery::default() };
+    Ok(state.db.emails(&query, CONTACT_MESSAGES, 0).await?.0.into_iter().map(view).collect())
+}
+
+/// Sends a sent or failed message again, to the contact's *current* address (a bounce is
+/// usually followed by a corrected one), as a new message that links to the original.
+pub async fn resend(state: &AppState, admin: &AuthUser, id: i64) -> Result<OutboxMessage, AppError> {
+    admin.ensure_admin()?;
+    let original = state.db.email(id).await?.ok_or_else(|| AppError::NotFound("No such message.".into()))?;
+    let to = original.current_email.clone().ok_or_else(|| {
+        AppError::Conflict("The contact has no email address now: add one with Update Contact first.".into())
+    })?;
+    let smtp = state.config.mail.delivers();
+    let status = if smtp { "queued" } else { "stored" };
+    match state.db.resend_email(id, &to, status, admin.id, time::now_ms()).await? {
+        EmailChange::Done(row) => {
+            tracing::info!(email_id = row.id, resend_of = id, admin = admin.id, "email resent");
+            if smtp {
+                state.mailer.queued();
+            }
+            Ok(view(*row))
+        }
+        EmailChange::NotFound => Err(AppError::NotFound("No such message.".into())),
+        EmailChange::Refused(status) => Err(AppError::Conflict(format!(
+            "This message is {status}: only a sent or failed message is resent."
+        ))),
+    }
+}
+
+/// Cancels a queued message (not one a sender is delivering at this moment).
+pub async fn cancel(state: &AppState, admin: &AuthUser, id: i64) -> Result<OutboxMessage, AppError> {
+    admin.ensure_admin()?;
+    match state.db.cancel_email(id, admin.id, time::now_ms()).await? {
+        EmailChange::Done(row) => {
+            tracing::info!(email_id = id, admin = admin.id, "email cancelled");
+            Ok(view(*row))
+        }
+        EmailChange::NotFound => Err(AppError::NotFound("No such message.".into())),
+        EmailChange::Refused(status) => Err(AppError::Conflict(format!(
+            "This message is {status}: only a queued message waiting for its turn can be cancelled."
+        ))),
+    }
+}
+
 fn view(row: EmailRow) -> OutboxMessage {
+    let amount = row.qr_payload.as_deref().and_then(|p| PaymentPayload::parse(p).ok()).map(|p| p.amount);
     OutboxMessage {
         id: row.id,
         created_at: time::display(row.created_at),
         to: row.to_address,
         subject: row.subject,
         policy_number: row.policy_number,
+        amount,
         created_by: row.created_by_name,
-        status: row.status,
+        status: MessageStatus::parse(&row.status).unwrap_or(MessageStatus::Failed),
         attempts: row.attempts,
         last_error: row.last_error,
         sent_at: row.sent_at.map(time::display),
+        contact_id: row.contact_id,
+        current_email: row.current_email,
+        resend_of: row.resend_of,
+        cancelled_by: row.cancelled_by_name,
     }
 }
 
@@ -200,7 +301,15 @@ fn compose(name: &str, policy_number: &str, amount: Money, merchant: &str) -> (S
     (text, html)
 }
 
-/// The message as it goes on the wire: text and HTML alternatives, the QR image inline.
+/// The PNG's file name for a policy: `payment-qr-LIB-C7013.png` (no `/` in a file name).
+pub fn qr_file_name(policy_number: &str) -> String {
+    let safe: String =
+        policy_number.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' }).collect();
+    format!("payment-qr-{safe}.png")
+}
+
+/// The message as it goes on the wire: text and HTML alternatives with the QR image inline,
+/// and the same image attached as a file.
 fn build_message(from: &Mailbox, row: &EmailRow) -> Result<Message, String> {
     let to: Mailbox = row.to_address.parse().map_err(|e| format!("recipient address: {e}"))?;
     let alternative = MultiPart::alternative()
@@ -209,9 +318,14 @@ fn build_message(from: &Mailbox, row: &EmailRow) -> Result<Message, String> {
     let body = match &row.qr_payload {
         Some(payload) => {
             let png = qr::png(payload, QR_PIXELS_PER_MODULE)?;
-            let image = Attachment::new_inline("qr".to_owned())
-                .body(png, ContentType::parse("image/png").map_err(|e| e.to_string())?);
-            MultiPart::related().multipart(alternative).singlepart(image)
+            let png_type = ContentType::parse("image/png").map_err(|e| e.to_string())?;
+            let image = Attachment::new_inline("qr".to_owned()).body(png.clone(), png_type.clone());
+            // Also as a file, which the customer can forward to a banking app.
+            let file = Attachment::new(qr_file_name(row.policy_number.as_deref().unwrap_or("payment")))
+                .body(png, png_type);
+            MultiPart::mixed()
+                .multipart(MultiPart::related().multipart(alternative).singlepart(image))
+                .singlepart(file)
         }
         None => alternative,
     };
@@ -241,12 +355,20 @@ fn transport(settings: &MailSettings) -> Result<AsyncSmtpTransport<Tokio1Executo
     Ok(builder.build())
 }
 
-/// Waits before attempt `attempts + 1`: 30 s, 1 min, 2 min, … at most an hour.
-fn backoff_ms(attempts: i64) -> i64 {
-    (30_000i64 << attempts.clamp(0, 7)).min(3_600_000)
+/// Waits before attempt `attempts + 1`: `base`, twice that, four times… at most an hour.
+fn backoff_ms(attempts: i64, base_ms: i64) -> i64 {
+    (base_ms << attempts.clamp(0, 12)).min(3_600_000)
 }
 
-async fn run_sender(db: Db, settings: MailSettings, wake: Arc<Notify>) {
+/// This process's name on the leases it takes: host, process id and a random part, so two
+/// instances (or a restarted one) never pass for each other.
+fn sender_id() -> String {
+    use rand::RngCore;
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "host".into());
+    format!("{host}/{}/{:08x}", std::process::id(), rand::rngs::OsRng.next_u32())
+}
+
+async fn run_sender(db: Db, settings: MailSettings, wake: Arc<Notify>, stopping: CancellationToken) {
     let from: Mailbox = match settings.from.parse() {
         Ok(from) => from,
         Err(e) => return tracing::error!(error = %e, "mail.from is not an address; email sender not started"),
@@ -255,9 +377,14 @@ async fn run_sender(db: Db, settings: MailSettings, wake: Arc<Notify>) {
         Ok(t) => t,
         Err(e) => return tracing::error!(error = %e, "cannot set up SMTP; email sender not started"),
     };
-    tracing::info!(host = %settings.smtp_host, port = settings.smtp_port, "email sender started");
-    loop {
-        let due = match db.due_emails(time::now_ms(), BATCH).await {
+    let sender = sender_id();
+    let lease_ms = i64::try_from(settings.lease_seconds).unwrap_or(i64::MAX / 4).saturating_mul(1000);
+    // As many messages as one lease covers even if every attempt takes the whole send timeout.
+    let batch = (lease_ms / (SEND_TIMEOUT.as_millis() as i64)).clamp(1, BATCH);
+    tracing::info!(host = %settings.smtp_host, port = settings.smtp_port, %sender, "email sender started");
+    while !stopping.is_cancelled() {
+        let now = time::now_ms();
+        let due = match db.claim_due_emails(&sender, now, now + lease_ms, batch).await {
             Ok(due) => due,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot read the outbox");
@@ -265,11 +392,28 @@ async fn run_sender(db: Db, settings: MailSettings, wake: Arc<Notify>) {
             }
         };
         for row in &due {
-            deliver(&db, &smtp, &from, row, settings.max_attempts).await;
+            if stopping.is_cancelled() {
+                break;
+            }
+            deliver(&db, &smtp, &from, row, &settings, &sender).await;
         }
-        if (due.len() as i64) < BATCH {
-            let _ = tokio::time::timeout(POLL, wake.notified()).await;
+        if (due.len() as i64) < batch {
+            // Sleep until the next retry or lease end is due, a new message wakes us, or POLL.
+            let next = db.next_email_due().await.ok().flatten();
+            let wait = next.map_or(POLL, |at| {
+                Duration::from_millis(u64::try_from(at - time::now_ms()).unwrap_or(0)).min(POLL)
+            });
+            if !wait.is_zero() {
+                tokio::select! {
+                    () = stopping.cancelled() => {}
+                    _ = tokio::time::timeout(wait, wake.notified()) => {}
+                }
+            }
         }
+    }
+    match db.release_claims(&sender).await {
+        Ok(n) => tracing::info!(released = n, "email sender stopped"),
+        Err(e) => tracing::warn!(error = %e, "email sender stopped; its claims end with their lease"),
     }
 }
 
@@ -278,7 +422,8 @@ async fn deliver(
     smtp: &AsyncSmtpTransport<Tokio1Executor>,
     from: &Mailbox,
     row: &EmailRow,
-    max_attempts: u32,
+    settings: &MailSettings,
+    sender: &str,
 ) {
     let result = match build_message(from, row) {
         Ok(message) => smtp.send(message).await.map(|_| ()).map_err(|e| (e.is_permanent(), e.to_string())),
@@ -288,18 +433,23 @@ async fn deliver(
     let recorded = match result {
         Ok(()) => {
             tracing::info!(email_id = row.id, "email sent");
-            db.mark_email_sent(row.id, now).await
+            db.mark_email_sent(row.id, sender, now).await
         }
         Err((permanent, error)) => {
             let attempts = row.attempts + 1;
-            let retry =
-                (!permanent && attempts < i64::from(max_attempts)).then(|| now + backoff_ms(row.attempts));
+            let base_ms = i64::try_from(settings.retry_seconds).unwrap_or(30).saturating_mul(1000);
+            let retry = (!permanent && attempts < i64::from(settings.max_attempts))
+                .then(|| now + backoff_ms(row.attempts, base_ms));
             tracing::warn!(email_id = row.id, attempts, permanent, retry = retry.is_some(), %error, "email not sent");
-            db.mark_email_attempt_failed(row.id, &error, retry).await
+            db.mark_email_attempt_failed(row.id, sender, &error, retry).await
         }
     };
-    if let Err(e) = recorded {
-        tracing::error!(email_id = row.id, error = %e, "cannot record the delivery outcome");
+    match recorded {
+        Ok(true) => {}
+        Ok(false) => {
+            tracing::warn!(email_id = row.id, "lease lost before the outcome was recorded (taken over)")
+        }
+        Err(e) => tracing::error!(email_id = row.id, error = %e, "cannot record the delivery outcome"),
     }
 }
 
@@ -309,9 +459,9 @@ mod tests {
 
     #[test]
     fn retries_back_off_to_an_hour() {
-        assert_eq!(backoff_ms(0), 30_000);
-        assert_eq!(backoff_ms(1), 60_000);
-        assert_eq!(backoff_ms(20), 3_600_000);
+        assert_eq!(backoff_ms(0, 30_000), 30_000);
+        assert_eq!(backoff_ms(1, 30_000), 60_000);
+        assert_eq!(backoff_ms(20, 30_000), 3_600_000);
     }
 
     #[test]

@@ -100,6 +100,7 @@ impl Running {
         if let Ok(Err(e)) = self.task.await {
             tracing::error!(error = %e, "server stopped with an error");
         }
+        self.state.mailer.stop().await;
         self.state.db.close().await;
     }
 }

@@ -40,6 +40,18 @@ impl TestApp {
         Self { running: Some(running), base, config, _dir: dir }
     }
 
+    /// A second instance on this one's database (its users and data), as a second server of
+    /// one deployment would run.
+    pub async fn spawn_sharing(&self, adjust: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let mut config = self.config.clone();
+        config.server.site_addr = "127.0.0.1:0".parse().expect("address");
+        adjust(&mut config);
+        let running = startup::start(config.clone()).await.expect("second instance starts");
+        let base = format!("http://{}", running.addr);
+        Self { running: Some(running), base, config, _dir: dir }
+    }
+
     pub fn state(&self) -> &contactdesk::server::AppState {
         &self.running.as_ref().expect("app is running").state
     }

@@ -11,6 +11,7 @@ mod exports;
 mod helpers;
 mod import;
 mod openapi;
+mod outbox;
 mod pages;
 mod payment_qr;
 mod report;

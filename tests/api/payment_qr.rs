@@ -18,17 +18,26 @@ use crate::{
 };
 
 /// aiosmtpd on a free port, writing each message it accepts into a Maildir.
-struct SmtpServer {
+pub struct SmtpServer {
     child: Child,
-    port: u16,
+    pub port: u16,
     maildir: tempfile::TempDir,
 }
 
+/// A port nothing listens on (yet).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
 impl SmtpServer {
-    fn start() -> Self {
+    pub fn start() -> Self {
+        Self::start_on(free_port())
+    }
+
+    /// On `port`: a mail server that comes back where the app expects it.
+    pub fn start_on(port: u16) -> Self {
         let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".tools/py/bin/python");
         assert!(python.exists(), "{} is missing: run scripts/setup.sh test", python.display());
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let maildir = tempfile::tempdir().unwrap();
         let child = Command::new(python)
             .args([
@@ -54,12 +63,12 @@ impl SmtpServer {
     }
 
     /// The messages received so far, raw.
-    fn messages(&self) -> Vec<String> {
+    pub fn messages(&self) -> Vec<String> {
         let new = self.maildir.path().join("mail/new");
         read_dir_texts(&new)
     }
 
-    async fn wait_for_messages(&self, n: usize) -> Vec<String> {
+    pub async fn wait_for_messages(&self, n: usize) -> Vec<String> {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let messages = self.messages();
@@ -84,7 +93,7 @@ impl Drop for SmtpServer {
     }
 }
 
-async fn update_email(app: &TestApp, client: &reqwest::Client, id: i64, email: &str) {
+pub async fn update_email(app: &TestApp, client: &reqwest::Client, id: i64, email: &str) {
     let form = [
         ("contact_id", id.to_string()),
         ("policy_number", String::new()),
@@ -98,7 +107,7 @@ async fn update_email(app: &TestApp, client: &reqwest::Client, id: i64, email: &
     assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap());
 }
 
-async fn email_qr(app: &TestApp, client: &reqwest::Client, id: i64, policy: &str) -> reqwest::Response {
+pub async fn email_qr(app: &TestApp, client: &reqwest::Client, id: i64, policy: &str) -> reqwest::Response {
     app.call(
         client,
         "customers/payment-qr/email",

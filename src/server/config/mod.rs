@@ -95,6 +95,12 @@ impl Config {
         if self.mail.max_attempts == 0 {
             return invalid("mail.max_attempts", "must be at least 1");
         }
+        if self.mail.retry_seconds == 0 {
+            return invalid("mail.retry_seconds", "must be at least 1");
+        }
+        if self.mail.lease_seconds < 60 {
+            return invalid("mail.lease_seconds", "must be at least 60 (longer than one delivery attempt)");
+        }
         self.qr.check()?;
         if let Err(message) = crate::server::time::parse_zone(&self.business.time_zone) {
             return invalid("business.time_zone", &message);

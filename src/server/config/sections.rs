@@ -196,6 +196,11 @@ pub struct MailSettings {
     pub smtp_password: Secret,
     /// Delivery attempts before a message is marked failed.
     pub max_attempts: u32,
+    /// The first retry waits this long; each next one twice as long, at most an hour.
+    pub retry_seconds: u64,
+    /// How long a sender holds the messages it claimed: another instance (sharing the
+    /// database) takes them over only after that, if the first one died mid-send.
+    pub lease_seconds: u64,
 }
 
 impl Default for MailSettings {
@@ -209,6 +214,8 @@ impl Default for MailSettings {
             smtp_username: String::new(),
             smtp_password: Secret::default(),
             max_attempts: 5,
+            retry_seconds: 30,
+            lease_seconds: 300,
         }
     }
 }
@@ -274,6 +281,13 @@ impl QrSettings {
         }
         text("qr.merchant_account_guid", &self.merchant_account_guid, 32)?;
         text("qr.merchant_id", &self.merchant_id, 60)?;
+        // Both sit in one EMV template of at most 99 characters, with 8 of framing.
+        if self.merchant_account_guid.len() + self.merchant_id.len() > 91 {
+            return Err(invalid(
+                "qr.merchant_id",
+                "with qr.merchant_account_guid, at most 91 characters (one EMV template)".into(),
+            ));
+        }
         let code = &self.merchant_category_code;
         if code.len() != 4 || !code.bytes().all(|b| b.is_ascii_digit()) {
             return Err(invalid("qr.merchant_category_code", "four digits (6300 for insurance)".into()));

@@ -198,13 +198,22 @@ impl Db {
     ) -> Result<(i64, bool, Vec<HitRow>), sqlx::Error> {
         let status = status.map(ContactStatus::as_str);
         let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM contacts");
-        let mut select =
-            QueryBuilder::<Sqlite>::new("SELECT id, customer_id, name, mobile, email, status FROM contacts");
+        // The page's ids come from the index alone (an OFFSET skips index entries, not rows);
+        // only the page's own rows are then read.
+        let mut select = QueryBuilder::<Sqlite>::new(
+            "SELECT c.id, c.customer_id, c.name, c.mobile, c.email, c.status FROM contacts c \
+             JOIN (SELECT id, name_key FROM contacts",
+        );
         if let Some(status) = status {
             count.push(" WHERE status = ").push_bind(status);
             select.push(" WHERE status = ").push_bind(status);
         }
-        select.push(" ORDER BY name_key, id LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
+        select
+            .push(" ORDER BY name_key, id LIMIT ")
+            .push_bind(limit)
+            .push(" OFFSET ")
+            .push_bind(offset)
+            .push(") AS p ON p.id = c.id ORDER BY p.name_key, p.id");
         let total: i64 = count.build_query_scalar().fetch_one(self.pool()).await?;
         let rows = select.build_query_as().fetch_all(self.pool()).await?;
         Ok((total, false, rows))

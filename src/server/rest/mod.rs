@@ -9,6 +9,7 @@ mod contacts;
 mod docs_page;
 mod exports;
 pub mod openapi;
+mod payment_qr;
 mod report;
 
 use axum::{
@@ -69,6 +70,7 @@ fn routes() -> Vec<Route> {
         route(Method::GET, "/contacts/{id}", contacts::get),
         route(Method::PUT, "/contacts/{id}", contacts::edit),
         route(Method::DELETE, "/contacts/{id}", contacts::delete),
+        route(Method::GET, "/contacts/{id}/payment-qr.png", payment_qr::png),
     ]
 }
 

@@ -146,6 +146,7 @@ impl Modify for NoLicense {
         super::contacts::get,
         super::contacts::edit,
         super::contacts::delete,
+        super::payment_qr::png,
     ),
     // Types that only query parameters name: `IntoParams` refers to them without collecting
     // them, and the API test fails on a `$ref` that leads nowhere.
