@@ -181,7 +181,7 @@ fn OutboxTable(page: OutboxPage, filter: OutboxFilter, asking: RwSignal<Option<A
                                 let for_resend = m.clone();
                                 let for_cancel = m.clone();
                                 view! {
-                                    <tr data-message-id=m.id>
+                                    <tr data-message-id=m.id id=format!("message-{}", m.id)>
                                         <td>{m.id}</td>
                                         <td>{m.created_at.clone()}</td>
                                         <td class="wrap">
@@ -189,7 +189,9 @@ fn OutboxTable(page: OutboxPage, filter: OutboxFilter, asking: RwSignal<Option<A
                                                 Some(id) => view! { <a href=customer_url(id)>{m.to.clone()}</a> }.into_any(),
                                                 None => view! { <span>{m.to.clone()}</span> }.into_any(),
                                             }}
-                                            {m.resend_of.map(|o| view! { <span class="muted">{format!(" (resend of #{o})")}</span> })}
+                                            {m.resend_of.map(|o| view! {
+                                                <span class="muted">" (resend of "<a href=format!("#message-{o}")>{format!("#{o}")}</a>")"</span>
+                                            })}
                                         </td>
                                         <td>{m.subject.clone()}</td>
                                         <td>{m.created_by.clone().unwrap_or_else(|| "—".into())}</td>
