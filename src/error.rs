@@ -65,6 +65,30 @@ fn invalid_summary(errors: &[FieldError]) -> String {
 
 impl AppError {
     /// A single-field validation error.
+    /// An optional parameter: absent or blank is `None`, anything else must parse, else 422
+    /// naming `field`.
+    pub fn optional<T>(
+        field: &str,
+        value: Option<&str>,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<Option<T>, Self> {
+        match value.map(str::trim).filter(|v| !v.is_empty()) {
+            None => Ok(None),
+            Some(v) => parse(v).map(Some).map_err(|m| Self::invalid(field, m)),
+        }
+    }
+
+    /// The same error with its field names as another interface spells them (the modal's
+    /// `reason` is the API's `update_reason`).
+    pub fn rename_fields(self, rename: impl Fn(&str) -> &str) -> Self {
+        match self {
+            Self::Invalid(errors) => Self::Invalid(
+                errors.into_iter().map(|f| FieldError::new(rename(&f.field), f.message)).collect(),
+            ),
+            other => other,
+        }
+    }
+
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         Self::Invalid(vec![FieldError::new(field, message)])
     }

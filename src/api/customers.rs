@@ -18,10 +18,7 @@ pub async fn search_customers(q: String, page: i64, status: Option<String>) -> R
 
     super::run("search_customers", async {
         auth::require_user().await?;
-        let status = match status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(s) => Some(ContactStatus::parse(s).map_err(|m| AppError::invalid("status", m))?),
-            None => None,
-        };
+        let status = AppError::optional("status", status.as_deref(), ContactStatus::parse)?;
         customers::search(&expect_context::<AppState>(), &q, status, page).await
     })
     .await

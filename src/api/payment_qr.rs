@@ -45,10 +45,7 @@ pub async fn list_outbox(
 
     super::run("list_outbox", async {
         auth::require_admin().await?;
-        let status = match status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(s) => Some(MessageStatus::parse(s).map_err(|m| AppError::invalid("status", m))?),
-            None => None,
-        };
+        let status = AppError::optional("status", status.as_deref(), MessageStatus::parse)?;
         let filter = OutboxFilter { status, q: q.unwrap_or_default() };
         mail::outbox(&expect_context::<AppState>(), &filter, page).await
     })

@@ -77,17 +77,20 @@ pub fn AdminOutboxPage() -> impl IntoView {
                     cancel.version(),
                 ),
             };
+            let is_resend = matches!(what, Asking::Resend(_));
             let seen = done.get_untracked();
-            let succeeded = move || match &what {
-                Asking::Resend(_) => matches!(resend.value().get_untracked(), Some(Ok(_))),
-                Asking::Cancel(_) => matches!(cancel.value().get_untracked(), Some(Ok(_))),
+            let succeeded = move || {
+                if is_resend {
+                    matches!(resend.value().get_untracked(), Some(Ok(_)))
+                } else {
+                    matches!(cancel.value().get_untracked(), Some(Ok(_)))
+                }
             };
             Effect::new(move |_| {
                 if done.get() != seen && succeeded() {
                     asking.set(None);
                 }
             });
-            let is_resend = label == "Resend";
             view! {
                 <ConfirmDialog id="outbox-action" title confirm_label=label busy error
                     on_confirm=move |_| {

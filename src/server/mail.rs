@@ -198,7 +198,8 @@ pub async fn outbox(state: &AppState, filter: &OutboxFilter, page: i64) -> Resul
         q: (!q.is_empty()).then(|| q.to_owned()),
         contact_id: None,
     };
-    let (rows, total) = state.db.emails(&query, OUTBOX_PER_PAGE, (page - 1) * OUTBOX_PER_PAGE).await?;
+    let total = state.db.count_emails(&query).await?;
+    let rows = state.db.emails(&query, OUTBOX_PER_PAGE, (page - 1) * OUTBOX_PER_PAGE).await?;
     Ok(OutboxPage {
         messages: rows.into_iter().map(view).collect(),
         total,
@@ -213,7 +214,8 @@ pub const CONTACT_MESSAGES: i64 = 20;
 
 pub async fn messages_of(state: &AppState, contact_id: i64) -> Result<Vec<OutboxMessage>, AppError> {
     let query = EmailQuery { contact_id: Some(contact_id), ..EmailQuery::default() };
-    Ok(state.db.emails(&query, CONTACT_MESSAGES, 0).await?.0.into_iter().map(view).collect())
+    // The customer page shows them all (at most CONTACT_MESSAGES): no count needed.
+    Ok(state.db.emails(&query, CONTACT_MESSAGES, 0).await?.into_iter().map(view).collect())
 }
 
 /// Sends a sent or failed message again, to the contact's *current* address (a bounce is

@@ -11,7 +11,7 @@ use crate::{
 };
 
 /// Uploads one call as `token`'s user and returns its log id.
-async fn call(app: &TestApp, token: &str, n: u8, phone: &str, direction: &str, started_at: &str) -> i64 {
+pub async fn call(app: &TestApp, token: &str, n: u8, phone: &str, direction: &str, started_at: &str) -> i64 {
     let form = Form::new()
         .text("call_id", format!("00000000-0000-4000-8000-0000000000{n:02}"))
         .text("phone", phone.to_owned())

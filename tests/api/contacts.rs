@@ -6,7 +6,6 @@ use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::{
-    calls::wav,
     customers::{contact_id, seed},
     helpers::{AGENT, TestApp},
 };
@@ -112,21 +111,7 @@ async fn create_edit_and_read_a_contact_with_its_audited_changes() {
     // The history is the contact's calls too, newest first.
     let phone = app.token("agent", "upload").await;
     for (n, at) in [(1, "2026-11-20T09:00:00+04:00"), (2, "2026-11-21T09:00:00+04:00")] {
-        let form = reqwest::multipart::Form::new()
-            .text("call_id", format!("00000000-0000-4000-8000-0000000001{n:02}"))
-            .text("phone", "5777 8888")
-            .text("direction", "inbound")
-            .text("started_at", at)
-            .text("duration_seconds", "12")
-            .part("audio", reqwest::multipart::Part::bytes(wav(2044, n)));
-        let response = Client::new()
-            .post(app.url("/v1/calls/upload"))
-            .bearer_auth(&phone)
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::CREATED);
+        crate::call_logs::call(&app, &phone, n, "5777 8888", "inbound", at).await;
     }
     let (_, detail) = send(&app, Method::GET, &path, &agent, None).await;
     assert_eq!(detail["calls_total"], 2);

@@ -2,7 +2,7 @@
 
 use sqlx::{QueryBuilder, Sqlite};
 
-use super::Db;
+use super::{Db, contacts::HAS_NUMBER};
 
 /// The Call Logs filter resolved to columns and instants.
 #[derive(Debug, Clone, Default)]
@@ -142,10 +142,10 @@ impl Db {
         }
         let mut contacts: Vec<i64> = Vec::new();
         if let Some(phone) = call.phone {
-            contacts = sqlx::query_scalar(
-                "SELECT id FROM contacts WHERE mobile = $1 OR master_mobile = $1 OR lead_phone = $1 \
-                 ORDER BY CASE WHEN status = 'customer' THEN 0 ELSE 1 END, updated_at DESC, id DESC LIMIT 20",
-            )
+            contacts = sqlx::query_scalar(&format!(
+                "SELECT id FROM contacts WHERE {HAS_NUMBER} \
+                 ORDER BY CASE WHEN status = 'customer' THEN 0 ELSE 1 END, updated_at DESC, id DESC LIMIT 20"
+            ))
             .bind(phone)
             .fetch_all(&mut *tx)
             .await?;

@@ -23,6 +23,11 @@ pub struct NewContactRow<'a> {
     pub now: i64,
 }
 
+/// A contact "has" a number (E.164, bound as `$1`) as its current mobile, the original one, or
+/// the number an upload created it for: what an upload links a call by and what a new contact's
+/// mobile must not collide with.
+pub(super) const HAS_NUMBER: &str = "mobile = $1 OR master_mobile = $1 OR lead_phone = $1";
+
 pub enum Created {
     Contact(ContactRow),
     /// Another contact already has this number: (id, name).
@@ -44,10 +49,9 @@ impl Db {
         // IMMEDIATE: the check for the number and the insert see the same contacts.
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         if let (Some(mobile), false) = (new.mobile, new.shared_phone) {
-            let holder: Option<(i64, String)> = sqlx::query_as(
-                "SELECT id, name FROM contacts WHERE mobile = $1 OR master_mobile = $1 OR lead_phone = $1 \
-                 ORDER BY id LIMIT 1",
-            )
+            let holder: Option<(i64, String)> = sqlx::query_as(&format!(
+                "SELECT id, name FROM contacts WHERE {HAS_NUMBER} ORDER BY id LIMIT 1"
+            ))
             .bind(mobile)
             .fetch_optional(&mut *tx)
             .await?;
@@ -56,10 +60,10 @@ impl Db {
                 return Ok(Created::PhoneTaken(id, name));
             }
         }
-        let id: i64 = sqlx::query_scalar(
+        let row: ContactRow = sqlx::query_as(&format!(
             "INSERT INTO contacts (name, mobile, email, master_mobile, master_email, status, created_at, updated_at) \
-             VALUES ($1, $2, $3, $2, $3, $4, $5, $5) RETURNING id",
-        )
+             VALUES ($1, $2, $3, $2, $3, $4, $5, $5) RETURNING {CONTACT_COLUMNS}"
+        ))
         .bind(new.name)
         .bind(new.mobile)
         .bind(new.email)
@@ -67,11 +71,7 @@ impl Db {
         .bind(new.now)
         .fetch_one(&mut *tx)
         .await?;
-        index_name(&mut tx, id, new.name).await?;
-        let row = sqlx::query_as(&format!("SELECT {CONTACT_COLUMNS} FROM contacts WHERE id = $1"))
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
+        index_name(&mut tx, row.id, new.name).await?;
         tx.commit().await?;
         Ok(Created::Contact(row))
     }

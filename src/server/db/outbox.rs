@@ -118,16 +118,20 @@ impl Db {
         sqlx::query_as(&format!("{SELECT_EMAILS} WHERE m.id = $1")).bind(id).fetch_optional(self.pool()).await
     }
 
-    /// The messages matching `query`, newest first, one page, and how many match.
+    /// How many messages match `query`.
+    pub async fn count_emails(&self, query: &EmailQuery) -> Result<i64, sqlx::Error> {
+        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM email_messages m");
+        push_filter(&mut count, query);
+        count.build_query_scalar().fetch_one(self.pool()).await
+    }
+
+    /// The messages matching `query`, newest first, one page.
     pub async fn emails(
         &self,
         query: &EmailQuery,
         limit: i64,
         offset: i64,
-    ) -> Result<(Vec<EmailRow>, i64), sqlx::Error> {
-        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM email_messages m");
-        push_filter(&mut count, query);
-        let total: i64 = count.build_query_scalar().fetch_one(self.pool()).await?;
+    ) -> Result<Vec<EmailRow>, sqlx::Error> {
         let mut select = QueryBuilder::<Sqlite>::new(SELECT_EMAILS);
         push_filter(&mut select, query);
         select
@@ -135,8 +139,7 @@ impl Db {
             .push_bind(limit)
             .push(" OFFSET ")
             .push_bind(offset);
-        let rows = select.build_query_as().fetch_all(self.pool()).await?;
-        Ok((rows, total))
+        select.build_query_as().fetch_all(self.pool()).await
     }
 
     /// A new message repeating `id` to `to` (the contact's current address), by `actor`, with its

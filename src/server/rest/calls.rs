@@ -377,12 +377,6 @@ pub(super) struct CallsQuery {
     /// Started on or before this day, the whole day included.
     #[param(value_type = Option<String>, format = Date, example = "2026-11-25")]
     to: Option<String>,
-    /// Rows per page, 1 to 1000; 50 when not given.
-    #[param(minimum = 1, maximum = 1000, default = 50)]
-    limit: Option<i64>,
-    /// Rows to skip, 0 or more.
-    #[param(minimum = 0, default = 0)]
-    offset: Option<i64>,
 }
 
 /// A page of calls.
@@ -403,7 +397,7 @@ pub(super) struct CallList {
     path = "/v1/calls",
     operation_id = "list_calls",
     tag = "calls",
-    params(CallsQuery),
+    params(CallsQuery, super::report::PagingQuery),
     responses(
         (status = 200, description = "The page and the total.", body = CallList),
         (status = 401, description = UNAUTHORIZED, body = ErrorBody),

@@ -15,7 +15,7 @@ use super::{
 };
 use crate::{
     domain::contact_update::ContactUpdateInput,
-    error::{AppError, FieldError},
+    error::AppError,
     server::{AppState, contact_updates, customers, time},
 };
 
@@ -125,12 +125,7 @@ pub async fn create(
     };
     let captured = contact_updates::capture(&state, &agent, &contact, body.policy_number, &input, key)
         .await
-        .map_err(|e| match e {
-            AppError::Invalid(errors) => AppError::Invalid(
-                errors.into_iter().map(|f| FieldError::new(rest_field(&f.field), f.message)).collect(),
-            ),
-            other => other,
-        })?;
+        .map_err(|e| e.rename_fields(rest_field))?;
     let u = captured.update;
     let status = if captured.replayed { StatusCode::OK } else { StatusCode::CREATED };
     let response = CreatedUpdate {

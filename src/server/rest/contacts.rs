@@ -24,7 +24,7 @@ use crate::{
         contact_update::ContactUpdateInput,
         customer::CustomerHit,
     },
-    error::{AppError, FieldError},
+    error::AppError,
     server::{
         AppState,
         contacts::{self, ContactEdit, ContactHistory},
@@ -46,12 +46,6 @@ struct ListQuery {
     q: Option<String>,
     /// Only contacts of this status.
     status: Option<ContactStatus>,
-    /// Rows per page, 1 to 1000; 50 when not given.
-    #[param(minimum = 1, maximum = 1000, default = 50)]
-    limit: Option<i64>,
-    /// Rows to skip, 0 or more.
-    #[param(minimum = 0, default = 0)]
-    offset: Option<i64>,
 }
 
 /// A page of contacts, by name.
@@ -76,7 +70,7 @@ pub(super) struct ListJson {
     path = "/v1/contacts",
     operation_id = "list_contacts",
     tag = "contacts",
-    params(ListQuery),
+    params(ListQuery, super::report::PagingQuery),
     responses(
         (status = 200, description = "The page and the total.", body = ListJson),
         (status = 401, description = UNAUTHORIZED, body = ErrorBody),
@@ -93,10 +87,7 @@ pub(super) async fn list(
     RawQuery(query): RawQuery,
 ) -> Result<Json<ListJson>, AppError> {
     let params = params_of(query.as_deref().unwrap_or_default());
-    let status = match params.get("status").map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => ContactStatus::parse(s).map(Some).map_err(|m| AppError::invalid("status", m)),
-    };
+    let status = AppError::optional("status", params.get("status").map(String::as_str), ContactStatus::parse);
     let q = params.get("q").cloned().unwrap_or_default();
     let q = if q.chars().count() > 100 {
         Err(AppError::invalid("q", "q has at most 100 characters."))
@@ -334,24 +325,16 @@ pub(super) async fn edit(
         }),
         idempotency_key: body.idempotency_key,
     };
-    let contact = contacts::edit(&state, &agent, id, &edit).await.map_err(rest_fields)?;
+    // The modal's field names as this API spells them.
+    let contact = contacts::edit(&state, &agent, id, &edit).await.map_err(|e| {
+        e.rename_fields(|field| match field {
+            "new_mobile" => "mobile",
+            "new_email" => "email",
+            "reason" => "update_reason",
+            other => other,
+        })
+    })?;
     Ok(Json(contact.into()))
-}
-
-/// The modal's field names as this API spells them.
-fn rest_fields(e: AppError) -> AppError {
-    let rename = |field: &str| match field {
-        "new_mobile" => "mobile".to_owned(),
-        "new_email" => "email".to_owned(),
-        "reason" => "update_reason".to_owned(),
-        other => other.to_owned(),
-    };
-    match e {
-        AppError::Invalid(errors) => AppError::Invalid(
-            errors.into_iter().map(|f| FieldError::new(rename(&f.field), f.message)).collect(),
-        ),
-        other => other,
-    }
 }
 
 /// Delete a contact (admin)

@@ -62,7 +62,7 @@ pub(super) struct FilterQuery {
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 #[expect(dead_code, reason = "describes the query for the OpenAPI document; `api_paging` parses it by hand")]
-struct PagingQuery {
+pub(super) struct PagingQuery {
     /// Rows per page, 1 to 1000; 50 when not given.
     #[param(minimum = 1, maximum = 1000, default = 50)]
     limit: Option<i64>,
