@@ -32,6 +32,11 @@ done
 
 status=0
 (cd end2end && BASE_URL="http://127.0.0.1:$port" CONTACTDESK_BIN="$PWD/../$bin" npx playwright test) || status=$?
+# A panic while rendering can still answer 200: the suite fails on one in the server's log.
+if grep -q "panicked" "$log"; then
+  echo "the server panicked during the browser tests" >&2
+  status=1
+fi
 if [ "$status" -ne 0 ]; then
   echo "--- server log ---" >&2
   tail -n 60 "$log" >&2

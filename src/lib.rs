@@ -4,6 +4,10 @@
 //! database, sessions) and with `hydrate` for the browser (WASM that makes those pages live).
 //! `domain`, `api`, `pages` and `components` compile for both; `server` only for the first.
 
+// A page's view type nests deep enough (router, frame, page data, the page) that the release
+// WASM build's async hydration of an erased view exceeds rustc's default query depth of 128.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod components;

@@ -3,26 +3,23 @@
 use leptos::prelude::*;
 
 use crate::{
-    domain::{dashboard::Dashboard, overview::Overview},
+    domain::{dashboard::Dashboard, overview::Home},
     error::AppError,
 };
 
+/// The Overview page's data: the figures and, for admins, the dashboard.
 #[server(endpoint = "overview")]
-pub async fn get_overview() -> Result<Overview, AppError> {
-    use crate::{
-        domain::user::Role,
-        server::{AppState, auth},
-    };
+pub async fn get_home() -> Result<Home, AppError> {
+    use crate::server::{AppState, auth, dashboard};
 
-    super::run("get_overview", async {
+    super::run("get_home", async {
         let user = auth::require_user().await?;
-        let state = expect_context::<AppState>();
-        state.overview(user.role == Role::Admin).await
+        dashboard::home(&expect_context::<AppState>(), &user).await
     })
     .await
 }
 
-/// The admin dashboard below the figures.
+/// The admin dashboard alone (the Overview page carries it too).
 #[server(endpoint = "admin/dashboard")]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     use crate::server::{AppState, auth, dashboard};

@@ -12,6 +12,7 @@ pub mod error_view;
 pub mod field_error;
 pub mod layout;
 pub mod new_contact_dialog;
+pub mod page_data;
 pub mod pager;
 pub mod payment_qr_modal;
 pub mod report_exports;

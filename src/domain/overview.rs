@@ -13,3 +13,10 @@ pub struct Overview {
     /// Only admins see the account count.
     pub active_users: Option<i64>,
 }
+
+/// Everything the Overview page shows: the figures and, for admins, the sync dashboard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Home {
+    pub overview: Overview,
+    pub dashboard: Option<super::dashboard::Dashboard>,
+}

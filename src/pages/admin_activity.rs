@@ -7,7 +7,7 @@ use leptos_router::{
 
 use crate::{
     api::activity::load_activity,
-    components::{error_view::errors_fallback, pager::Pager},
+    components::{page_data::page_data, pager::Pager},
     domain::{
         activity::{ActivityPage, action_label},
         url::encode_component,
@@ -36,15 +36,12 @@ pub fn AdminActivityPage() -> impl IntoView {
     let query = use_query_map();
     let action = move || query.read().get("action").unwrap_or_default();
     let page = move || query.read().get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1);
-    let log = Resource::new(move || (action(), page()), |(a, p)| load_activity(a, p));
     view! {
         <Title text="Activity"/>
         <h1>"Activity"</h1>
-        <Transition fallback=|| view! { <p class="loading">"Loading the activity log…"</p> }>
-            <ErrorBoundary fallback=errors_fallback>
-                {move || Suspend::new(async move { log.await.map(|log| view! { <Log log action=action()/> }) })}
-            </ErrorBoundary>
-        </Transition>
+        {page_data("Loading the activity log…", move || (action(), page()), |(a, p)| load_activity(a, p), move |log| {
+            view! { <Log log action=action()/> }
+        })}
     }
 }
 

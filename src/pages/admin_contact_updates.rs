@@ -10,7 +10,7 @@ use leptos_router::{
 use crate::{
     api::report::{create_export, load_report, reject_update, sync_export, sync_matching, sync_updates},
     components::{
-        confirm_dialog::ConfirmDialog, error_view::errors_fallback, pager::Pager, report_exports::Exports,
+        confirm_dialog::ConfirmDialog, page_data::page_data, pager::Pager, report_exports::Exports,
         report_filter::FilterForm, report_table::ReportTable,
     },
     domain::{
@@ -32,17 +32,15 @@ pub fn AdminContactUpdatesPage() -> impl IntoView {
     // What the last action did; it outlives the reload it causes, not a change of filter.
     let done = RwSignal::new(None::<String>);
     Effect::watch(move || search.get(), move |_, _, _| done.set(None), false);
-    let report = Resource::new(move || (search.get(), version.get()), |(query, _)| load_report(query));
     view! {
         <Title text="Contact Updates"/>
         <h1>"Contact Updates"</h1>
-        <Transition fallback=|| view! { <p class="loading">"Loading contact updates…"</p> }>
-            <ErrorBoundary fallback=errors_fallback>
-                {move || Suspend::new(async move {
-                    report.await.map(|page| view! { <Report page version done/> })
-                })}
-            </ErrorBoundary>
-        </Transition>
+        {page_data(
+            "Loading contact updates…",
+            move || (search.get(), version.get()),
+            |(query, _)| load_report(query),
+            move |page| view! { <Report page version done/> },
+        )}
     }
 }
 

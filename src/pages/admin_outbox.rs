@@ -7,7 +7,7 @@ use crate::{
     components::{
         confirm_dialog::ConfirmDialog,
         contact_messages::DeliveryStatus,
-        error_view::errors_fallback,
+        page_data::page_data,
         pager::{Pager, use_page},
     },
     domain::{
@@ -36,22 +36,17 @@ pub fn AdminOutboxPage() -> impl IntoView {
     let page = use_page();
     let resend = ServerAction::<ResendMessage>::new();
     let cancel = ServerAction::<CancelMessage>::new();
-    let outbox = Resource::new(
-        move || (filter(), page(), resend.version().get(), cancel.version().get()),
-        |(f, page, _, _)| list_outbox(page, f.status.map(|s| s.as_str().to_owned()), Some(f.q)),
-    );
     let asking = RwSignal::new(None::<Asking>);
     view! {
         <Title text="Email outbox"/>
         <h1>"Email outbox"</h1>
         <OutboxFilterForm filter=filter()/>
-        <Transition fallback=|| view! { <p class="loading">"Loading messages…"</p> }>
-            <ErrorBoundary fallback=errors_fallback>
-                {move || Suspend::new(async move {
-                    outbox.await.map(|page| view! { <OutboxTable page filter=filter() asking/> })
-                })}
-            </ErrorBoundary>
-        </Transition>
+        {page_data(
+            "Loading messages…",
+            move || (filter(), page(), resend.version().get(), cancel.version().get()),
+            |(f, page, _, _)| list_outbox(page, f.status.map(|s| s.as_str().to_owned()), Some(f.q)),
+            move |page| view! { <OutboxTable page filter=filter() asking/> },
+        )}
         {move || asking.get().map(|what| {
             let (title, label, text, id, busy, error, done) = match &what {
                 Asking::Resend(m) => (

@@ -6,7 +6,7 @@ use crate::{
         tokens::{CreateToken, RevokeToken, list_tokens},
         users::list_users,
     },
-    components::{confirm_dialog::ConfirmDialog, error_view::errors_fallback, field_error::FieldError},
+    components::{confirm_dialog::ConfirmDialog, page_data::page_data, field_error::FieldError},
     domain::{
         token::{TokenScope, TokenSummary},
         user::UserSummary,
@@ -14,16 +14,17 @@ use crate::{
     error::AppError,
 };
 
+/// The page's data: the tokens, and the users a new one can be issued for.
+pub async fn tokens_and_users() -> Result<(Vec<TokenSummary>, Vec<UserSummary>), AppError> {
+    Ok((list_tokens().await?, list_users().await?))
+}
+
 /// Admin → Tokens: the phones' upload tokens and the integrations' API tokens. A new token's
 /// secret is shown once, here; revoking one takes effect on its next request.
 #[component]
 pub fn AdminTokensPage() -> impl IntoView {
     let create = ServerAction::<CreateToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();
-    let data = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
-        |_| async move { Ok::<_, AppError>((list_tokens().await?, list_users().await?)) },
-    );
     let asking = RwSignal::new(None::<TokenSummary>);
 
     view! {
@@ -34,16 +35,15 @@ pub fn AdminTokensPage() -> impl IntoView {
             " token (it can do nothing else); an integration such as the master-system sync uses an "
             <strong>"API"</strong> " token, which acts with its user's role."
         </p>
-        <Transition fallback=|| view! { <p class="loading">"Loading tokens…"</p> }>
-            <ErrorBoundary fallback=errors_fallback>
-                {move || Suspend::new(async move {
-                    data.await.map(|(tokens, users)| view! {
-                        <NewTokenForm create users/>
-                        <TokenTable tokens asking/>
-                    })
-                })}
-            </ErrorBoundary>
-        </Transition>
+        {page_data(
+            "Loading tokens…",
+            move || (create.version().get(), revoke.version().get()),
+            |_| tokens_and_users(),
+            move |(tokens, users)| view! {
+                <NewTokenForm create users/>
+                <TokenTable tokens asking/>
+            },
+        )}
         {move || asking.get().map(|t| {
             let id = t.id;
             let title = format!("Revoke “{}”?", t.name);

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 
 use crate::{
     api::users::{CreateUser, ResetPassword, SetUserActive, list_users},
-    components::{error_view::errors_fallback, field_error::FieldError},
+    components::{page_data::page_data, field_error::FieldError},
     domain::user::UserSummary,
     error::AppError,
 };
@@ -15,10 +15,6 @@ pub fn AdminUsersPage() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let set_active = ServerAction::<SetUserActive>::new();
     let reset = ServerAction::<ResetPassword>::new();
-    let users = Resource::new(
-        move || (create.version().get(), set_active.version().get(), reset.version().get()),
-        |_| list_users(),
-    );
     let row_error = move || {
         let active_err = set_active.value().get().and_then(Result::err);
         let reset_err = reset.value().get().and_then(Result::err);
@@ -29,22 +25,21 @@ pub fn AdminUsersPage() -> impl IntoView {
     view! {
         <Title text="Users"/>
         <h1>"Users"</h1>
-        <Transition fallback=|| view! { <p class="loading">"Loading users…"</p> }>
-            <ErrorBoundary fallback=errors_fallback>
-                {move || Suspend::new(async move {
-                    users.await.map(|list| view! {
-                        {move || row_error().map(|e| view! { <p class="alert error" role="alert">{e}</p> })}
-                        {move || reset_done().then(|| view! {
-                            <p class="alert success" role="status">
-                                "Password reset. The user's sessions have ended; they sign in with the new password."
-                            </p>
-                        })}
-                        <UserTable list set_active reset/>
-                        <NewUserForm create/>
-                    })
+        {page_data(
+            "Loading users…",
+            move || (create.version().get(), set_active.version().get(), reset.version().get()),
+            |_| list_users(),
+            move |list| view! {
+                {move || row_error().map(|e| view! { <p class="alert error" role="alert">{e}</p> })}
+                {move || reset_done().then(|| view! {
+                    <p class="alert success" role="status">
+                        "Password reset. The user's sessions have ended; they sign in with the new password."
+                    </p>
                 })}
-            </ErrorBoundary>
-        </Transition>
+                <UserTable list set_active reset/>
+                <NewUserForm create/>
+            },
+        )}
     }
 }
 

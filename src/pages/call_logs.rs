@@ -7,7 +7,7 @@ use leptos_router::{
 
 use crate::{
     api::calls::load_calls,
-    components::{call_table::CallTable, error_view::errors_fallback, pager::Pager},
+    components::{call_table::CallTable, page_data::page_data, pager::Pager},
     domain::{
         call::{CallFilter, CallPage, calls_url},
         url::encode_component,
@@ -20,15 +20,10 @@ use crate::{
 pub fn CallLogsPage() -> impl IntoView {
     let location = use_location();
     let query = move || location.search.get();
-    let calls = Resource::new(query, load_calls);
     view! {
         <Title text="Call Logs"/>
         <h1>"Call Logs"</h1>
-        <Transition fallback=|| view! { <p class="loading">"Loading calls…"</p> }>
-            <ErrorBoundary fallback=errors_fallback>
-                {move || Suspend::new(async move { calls.await.map(|page| view! { <Calls page/> }) })}
-            </ErrorBoundary>
-        </Transition>
+        {page_data("Loading calls…", query, load_calls, |page| view! { <Calls page/> })}
     }
 }
 

@@ -9,7 +9,7 @@ use crate::{
     api::{contacts::DeleteContact, customers::get_customer},
     components::{
         call_table::CallTable, confirm_dialog::ConfirmDialog, contact_messages::ContactMessages,
-        contact_status::StatusBadge, edit_contact_dialog::EditContactDialog, error_view::errors_fallback,
+        contact_status::StatusBadge, edit_contact_dialog::EditContactDialog, page_data::page_data,
         payment_qr_modal::PaymentQrModal, shortcuts::on_key, update_contact_modal::UpdateContactModal,
         update_history::UpdateHistory,
     },
@@ -28,16 +28,9 @@ use crate::{
 pub fn CustomerDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
-    let customer = Resource::new(id, get_customer);
     view! {
         <p class="breadcrumb"><A href="/contacts">"← Contacts"</A></p>
-        <Transition fallback=|| view! { <p class="loading">"Loading contact…"</p> }>
-            <ErrorBoundary fallback=errors_fallback>
-                {move || Suspend::new(async move {
-                    customer.await.map(|loaded| view! { <CustomerCard detail=RwSignal::new(loaded)/> })
-                })}
-            </ErrorBoundary>
-        </Transition>
+        {page_data("Loading contact…", id, get_customer, |loaded| view! { <CustomerCard detail=RwSignal::new(loaded)/> })}
     }
 }
 
@@ -98,8 +91,15 @@ fn CustomerCard(detail: RwSignal<CustomerDetail>) -> impl IntoView {
     };
     // One key from the customer to the correction: `u` opens Update Contact.
     on_key("u", open_update);
+    // The server reads the page title after the render, outside the arena that holds `detail`:
+    // the title is a signal of its own (reference-counted), kept in step after an edit.
+    let title = ArcRwSignal::new(detail.with_untracked(|d| d.name.clone()));
+    Effect::new({
+        let title = title.clone();
+        move |_| title.set(detail.with(|d| d.name.clone()))
+    });
     view! {
-        <Title text=move || detail.with(|d| d.name.clone())/>
+        <Title text=move || title.get()/>
         {move || saved.get().then(|| view! {
             <div class="alert success" role="status">
                 <strong>"✅ Contact information updated successfully!"</strong>

@@ -10,8 +10,8 @@ use crate::{
     api::customers::search_customers,
     components::{
         contact_status::StatusBadge,
-        error_view::errors_fallback,
         new_contact_dialog::NewContactDialog,
+        page_data::page_data,
         pager::{Pager, use_page},
     },
     domain::{
@@ -32,10 +32,6 @@ pub fn ContactsPage() -> impl IntoView {
     let q = move || query.read().get("q").unwrap_or_default();
     let status = move || query.read().get("status").and_then(|s| ContactStatus::parse(&s).ok());
     let page = use_page();
-    let results = Resource::new(
-        move || (q(), status(), page()),
-        |(q, status, page)| search_customers(q, page, status.map(|s| s.as_str().to_owned())),
-    );
     let go = move |status: Option<ContactStatus>, page: i64| {
         let q = query.read_untracked().get("q").unwrap_or_default();
         navigate(&contacts_url(&q, status, page), NavigateOptions { scroll: false, ..Default::default() });
@@ -76,16 +72,15 @@ pub fn ContactsPage() -> impl IntoView {
                 </select>
             </div>
         </div>
-        <Transition fallback=|| view! { <p class="loading">"Searching…"</p> }>
-            <ErrorBoundary fallback=errors_fallback>
-                {move || {
-                    let go = go.clone();
-                    Suspend::new(async move {
-                        results.await.map(|found| view! { <Results found go=move |to| go(status(), to)/> })
-                    })
-                }}
-            </ErrorBoundary>
-        </Transition>
+        {page_data(
+            "Searching…",
+            move || (q(), status(), page()),
+            |(q, status, page)| search_customers(q, page, status.map(|s| s.as_str().to_owned())),
+            move |found| {
+                let go = go.clone();
+                view! { <Results found go=move |to| go(status(), to)/> }
+            },
+        )}
         <Show when=move || creating.get()>
             <NewContactDialog on_close/>
         </Show>

@@ -3,37 +3,22 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::{
-    api::overview::{get_dashboard, get_overview},
-    components::{error_view::errors_fallback, updates_chart::UpdatesChart},
-    domain::{dashboard::Dashboard, overview::Overview, url::customer_url, user::Me},
-    error::AppError,
+    api::overview::get_home,
+    components::{page_data::page_data, updates_chart::UpdatesChart},
+    domain::{dashboard::Dashboard, overview::{Home, Overview}, url::customer_url},
 };
 
 /// The landing page after sign-in: the size of the book of business at a glance, and for
-/// admins where the master-system sync stands. Both resources are read in one Suspense.
+/// admins where the master-system sync stands.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let admin = use_context::<Me>().is_some_and(|me| me.is_admin());
-    let overview = Resource::new(|| (), |_| get_overview());
-    let dashboard = admin.then(|| Resource::new(|| (), |_| get_dashboard()));
     view! {
         <Title text="Overview"/>
         <h1>"Overview"</h1>
-        <Suspense fallback=|| view! { <p class="loading">"Loading figures…"</p> }>
-            <ErrorBoundary fallback=errors_fallback>
-                {move || Suspend::new(async move {
-                    let o = overview.await?;
-                    let d = match dashboard {
-                        Some(d) => Some(d.await?),
-                        None => None,
-                    };
-                    Ok::<_, AppError>(view! {
-                        <Figures o/>
-                        {d.map(|d| view! { <AdminDashboard d/> })}
-                    })
-                })}
-            </ErrorBoundary>
-        </Suspense>
+        {page_data("Loading figures…", || (), |()| get_home(), |Home { overview, dashboard }| view! {
+            <Figures o=overview/>
+            {dashboard.map(|d| view! { <AdminDashboard d/> })}
+        })}
     }
 }
 

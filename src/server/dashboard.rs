@@ -8,6 +8,8 @@ use crate::{
     domain::{
         contact_update::UpdateReason,
         dashboard::{AgentCounts, CHART_DAYS, Dashboard, DayCounts, OldestPending},
+        overview::Home,
+        user::Role,
     },
     error::AppError,
 };
@@ -16,6 +18,14 @@ use crate::{
 /// 50 ms with a million stored), and several admins' page views share one computation. An
 /// admin's own sync or rejection clears it at once ([`forget`]).
 const TTL: Duration = Duration::from_secs(5);
+
+/// The Overview page: the figures every user sees and, for an admin, the dashboard below them.
+pub async fn home(state: &AppState, user: &AuthUser) -> Result<Home, AppError> {
+    let admin = user.role == Role::Admin;
+    let overview = state.overview(admin).await?;
+    let dashboard = if admin { Some(dashboard(state, user).await?) } else { None };
+    Ok(Home { overview, dashboard })
+}
 
 pub async fn dashboard(state: &AppState, admin: &AuthUser) -> Result<Dashboard, AppError> {
     admin.ensure_admin()?;

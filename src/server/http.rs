@@ -70,6 +70,9 @@ pub fn router(state: AppState) -> Router {
             let page_shell = page_shell.clone();
             move || page_shell(options.clone())
         })
+        // Inside routing, so the loader knows the page's route pattern; inside auth, so it
+        // knows the user.
+        .route_layer(middleware::from_fn_with_state(state.clone(), super::pages::preload))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, page_shell))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         // Added after the timeout, so outside it: uploads have an idle timeout of their own.

@@ -18,6 +18,7 @@ pub mod fsck;
 pub mod http;
 pub mod import;
 pub mod mail;
+pub mod pages;
 pub mod qr;
 pub mod report;
 pub mod rest;

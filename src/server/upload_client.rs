@@ -66,7 +66,15 @@ pub async fn run(args: UploadArgs) -> Result<(), String> {
                 }
                 format!("{status}")
             }
-            Err(e) => e,
+            Err(e) => {
+                // A server that refuses the token answers before reading the body and closes
+                // the connection, which a client still sending sees as a reset: ask once more,
+                // without a body, so a revoked token is reported as such, not retried.
+                if token_refused(&client, &args).await {
+                    return Err(format!("the server refused the upload: {}", reqwest::StatusCode::UNAUTHORIZED));
+                }
+                e
+            }
         };
         if attempt == args.attempts.max(1) {
             return Err(format!("upload failed after {attempt} attempt(s): {retry}"));
@@ -76,6 +84,13 @@ pub async fn run(args: UploadArgs) -> Result<(), String> {
         delay = (delay * 2).min(Duration::from_secs(60));
     }
     unreachable!("the loop returns on its last attempt")
+}
+
+/// Whether the server refuses the token itself (401), asked with a body-less request.
+async fn token_refused(client: &reqwest::Client, args: &UploadArgs) -> bool {
+    let url = format!("{}/v1/calls?limit=1", args.server.trim_end_matches('/'));
+    let answer = client.get(url).bearer_auth(&args.token).timeout(Duration::from_secs(15)).send().await;
+    answer.is_ok_and(|r| r.status() == reqwest::StatusCode::UNAUTHORIZED)
 }
 
 async fn send(

@@ -546,3 +546,33 @@ async fn the_reference_client_uploads_and_retries_with_the_same_call_id() {
     assert!(!refused.status.success());
     assert_eq!(count(&app, "call_logs").await, 1);
 }
+
+#[tokio::test]
+async fn the_reference_client_reports_a_refused_token_instead_of_retrying_a_reset() {
+    use contactdesk::server::upload_client::{UploadArgs, run};
+
+    let app = TestApp::spawn().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("long-call.wav");
+    // Large, so the server's 401 comes while the body is still being sent: whether the client
+    // then reads that answer or sees the connection reset, it reports 401 and does not retry.
+    std::fs::write(&file, wav(8 * 1024 * 1024, 3)).unwrap();
+    let args = UploadArgs {
+        server: app.url(""),
+        token: "cdt_revoked_or_never_issued_0000000000000000000".into(),
+        file,
+        phone: "5737 2333".into(),
+        direction: "inbound".into(),
+        started_at: "2026-11-24T09:00:00+04:00".into(),
+        duration: 42,
+        call_id: None,
+        attempts: 5,
+    };
+
+    let started = std::time::Instant::now();
+    let outcome = run(args).await;
+
+    let error = outcome.expect_err("a refused token fails the upload");
+    assert!(error.contains("401"), "{error}");
+    assert!(started.elapsed() < Duration::from_secs(5), "no back-off retries for a refused token");
+}

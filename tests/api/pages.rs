@@ -80,6 +80,77 @@ async fn every_signed_in_page_carries_the_frame_itself_not_a_placeholder() {
 }
 
 #[tokio::test]
+async fn each_agent_page_arrives_with_its_data_rendered_once_not_a_fallback() {
+    let app = TestApp::spawn().await;
+    crate::customers::seed(&app).await;
+    let phone = app.token(AGENT.0, "upload").await;
+    crate::call_logs::call(&app, &phone, 1, "57372333", "inbound", "2026-11-20T09:00:00+04:00").await;
+    let kevin = crate::customers::contact_id(&app, "12345").await;
+    let agent = app.signed_in(AGENT).await;
+    let kevin_page = format!("/contacts/{kevin}");
+
+    let pages = [
+        ("/", "stat-value"),
+        ("/contacts", "Yusuf Peerbocus"),
+        ("/contacts?q=5888%201111", "Yusuf Peerbocus"),
+        (kevin_page.as_str(), "LIB/C7013"),
+        ("/calls", "Kevin Anderson Curepipe"),
+    ];
+    for (path, data) in pages {
+        let response = agent.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let html = response.text().await.unwrap();
+
+        let main = html.find("id=\"main\"").unwrap_or_else(|| panic!("{path}: no page"));
+        let shown = html.find(data).unwrap_or_else(|| panic!("{path}: {data} missing"));
+        assert!(shown > main, "{path}: the data is in the page, not only in the hydration data");
+        assert!(!html.contains("class=\"loading\""), "{path}: a loading fallback was rendered");
+        assert!(!html.contains("<template"), "{path}: the data came as a second, streamed chunk");
+    }
+    let html = agent.get(app.url(&kevin_page)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("<title>Kevin Anderson Curepipe · ContactDesk</title>"), "the tab names the contact");
+}
+
+#[tokio::test]
+async fn each_admin_page_arrives_with_its_data_and_an_agent_loads_none_of_it() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in(ADMIN).await;
+    let agent = app.signed_in(AGENT).await;
+
+    let pages = [
+        ("/admin/contact-updates", "No contact update matches this filter."),
+        ("/admin/activity", "Admin activity, newest first"),
+        ("/admin/users", "<th scope=\"col\">Username</th>"),
+        ("/admin/tokens", "New token"),
+        ("/admin/outbox", "No messages match."),
+    ];
+    for (path, data) in pages {
+        let html = admin.get(app.url(path)).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains(data), "{path}: {data} missing");
+        assert!(!html.contains("class=\"loading\""), "{path}: a loading fallback was rendered");
+        assert!(!html.contains("<template"), "{path}: the data came as a second, streamed chunk");
+
+        let response = agent.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
+        let html = response.text().await.unwrap();
+        assert!(!html.contains(data), "{path}: an agent saw the admin page");
+    }
+}
+
+#[tokio::test]
+async fn a_missing_contact_page_is_a_404_that_says_so() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in(AGENT).await;
+
+    let response = agent.get(app.url("/contacts/999999")).send().await.unwrap();
+
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("role=\"alert\""), "the page says what went wrong");
+    assert!(html.contains("data-testid=\"user-name\""), "inside the frame");
+}
+
+#[tokio::test]
 async fn signed_in_users_are_sent_past_the_login_page() {
     let app = TestApp::spawn().await;
     let agent = app.signed_in(AGENT).await;
