@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Starts the release build on a free port with a throw-away demo database, runs the Playwright
-# suite against it, stops it. Exits with Playwright's status.
+# Starts the release build on a free port with a throw-away demo database and a local SMTP
+# server, runs the Playwright suite against it, stops both. Exits with Playwright's status.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,18 +8,35 @@ bin=target/release/contactdesk
 [ -x "$bin" ] || { echo "no $bin: run 'make build' first" >&2; exit 1; }
 
 workdir="$(mktemp -d)"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port="$(free_port)"
+smtp_port="$(free_port)"
 log="$workdir/server.log"
+
+# A real SMTP server that takes 2 s over each message, so the pages show a payment email
+# queued, then sent, without a reload.
+.tools/py/bin/python end2end/slow_smtp.py "$smtp_port" 2 >"$workdir/smtp.log" 2>&1 &
+smtp_pid=$!
+for _ in $(seq 1 100); do
+  python3 -c "import socket; socket.create_connection(('127.0.0.1', $smtp_port), 1)" 2>/dev/null && break
+  sleep 0.1
+done
 
 LEPTOS_SITE_ADDR="127.0.0.1:$port" \
 CONTACTDESK_DATA_DIR="$workdir/data" \
 CONTACTDESK_DATABASE_URL="sqlite://$workdir/data/e2e.db" \
 CONTACTDESK_DEMO=1 \
+CONTACTDESK_MAIL_TRANSPORT=smtp \
+CONTACTDESK_SMTP_HOST=127.0.0.1 \
+CONTACTDESK_SMTP_PORT="$smtp_port" \
+CONTACTDESK_SMTP_TLS=none \
   "$bin" serve >"$log" 2>&1 &
 pid=$!
 cleanup() {
   kill -TERM "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
+  kill -TERM "$smtp_pid" 2>/dev/null || true
+  wait "$smtp_pid" 2>/dev/null || true
   rm -rf "$workdir"
 }
 trap cleanup EXIT

@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { readFileSync } from "fs";
 import { APIRequestContext, expect, Page, test } from "@playwright/test";
-import { ADMIN, AGENT, hydrated, signIn } from "./helpers";
+import { ADMIN, AGENT, JEAN, hydrated, signIn } from "./helpers";
 
 // The seed's "Admin Testing" checklist, item by item, on the demo data. Updates are captured
 // through the API by the agent (as the modal would), each on a customer no other test touches.
@@ -41,6 +41,11 @@ test("an admin reviews, filters, syncs and rejects contact updates", async ({ pa
   // "Contact Updates" is not in an agent's menu.
   await expect(agentPage.getByRole("link", { name: "Contact Updates" })).toHaveCount(0);
   await agentPage.close();
+  // A second agent captures one, so the agent filter has something to leave out.
+  const jeanPage = await browser.newPage();
+  await signIn(jeanPage, JEAN);
+  const byJean = await capture(jeanPage.request, "20077", { new_mobile: "5811 0077" });
+  await jeanPage.close();
 
   // The menu item appears for the admin, and the report loads with every update in the table.
   await signIn(page, ADMIN);
@@ -60,6 +65,11 @@ test("an admin reviews, filters, syncs and rejects contact updates", async ({ pa
   await applyFilter(page, () => page.getByLabel("Agent").selectOption({ label: AGENT.name }));
   await expect(page).toHaveURL(/agent_id=\d+/);
   await expect(row(page, both.id)).toBeVisible();
+  await expect(row(page, byJean.id)).toHaveCount(0);
+  await applyFilter(page, () => page.getByLabel("Agent").selectOption({ label: JEAN.name }));
+  await expect(row(page, byJean.id)).toBeVisible();
+  await expect(row(page, both.id)).toHaveCount(0);
+  await applyFilter(page, () => page.getByLabel("Agent").selectOption({ label: AGENT.name }));
   await applyFilter(page, async () => {
     await page.getByLabel("From").fill(businessDay());
     await page.getByLabel("To (inclusive)").fill(businessDay());
@@ -112,6 +122,19 @@ test("an admin reviews, filters, syncs and rejects contact updates", async ({ pa
   await page.keyboard.press("Control+Enter");
   await expect(row(page, toReject.id)).toContainText("Rejected");
   await expect(row(page, toReject.id)).toContainText("Why: Customer denies calling");
+
+  // Filter by status: synced shows the three synced and neither the rejected nor a pending one.
+  await applyFilter(page, () => page.getByLabel("Status").selectOption("synced"));
+  await expect(page).toHaveURL(/status=synced/);
+  for (const u of [mobileOnly, emailOnly, both]) {
+    await expect(row(page, u.id)).toContainText("Synced");
+  }
+  await expect(row(page, toReject.id)).toHaveCount(0);
+  await expect(row(page, byJean.id)).toHaveCount(0);
+  await expect(page.locator("tr[data-status=pending]")).toHaveCount(0);
+  await applyFilter(page, () => page.getByLabel("Status").selectOption("rejected"));
+  await expect(row(page, toReject.id)).toBeVisible();
+  await expect(page.locator("tr[data-status=synced]")).toHaveCount(0);
 });
 
 test("pagination and select all matching this filter", async ({ page, browser }) => {

@@ -1,4 +1,4 @@
-import { APIRequestContext, expect, test } from "@playwright/test";
+import { APIRequestContext, expect, Locator, test } from "@playwright/test";
 import { randomUUID } from "node:crypto";
 import { ADMIN, AGENT, hydrated, signIn } from "./helpers";
 
@@ -49,6 +49,31 @@ async function upload(request: APIRequestContext, token: string, phone: string, 
   return answer.json();
 }
 
+/** Loads the player's metadata and answers the duration it reports. */
+function durationOf(audio: Locator): Promise<number> {
+  return audio.evaluate(
+    (el: HTMLAudioElement) =>
+      new Promise<number>((resolve, reject) => {
+        el.addEventListener("loadedmetadata", () => resolve(el.duration), { once: true });
+        el.addEventListener("error", () => reject(new Error(`media error ${el.error?.code}`)), { once: true });
+        el.preload = "metadata";
+        el.load();
+      }),
+  );
+}
+
+/** Seeks the player to `seconds` and answers where it landed. */
+function seekTo(audio: Locator, seconds: number): Promise<number> {
+  return audio.evaluate(
+    (el: HTMLAudioElement, to: number) =>
+      new Promise<number>((resolve) => {
+        el.addEventListener("seeked", () => resolve(el.currentTime), { once: true });
+        el.currentTime = to;
+      }),
+    seconds,
+  );
+}
+
 test("a recording uploaded through the API plays and seeks on Call Logs and on the contact's page", async ({ page, browser }) => {
   await signIn(page, ADMIN);
   const token = await uploadToken(page.request);
@@ -79,46 +104,37 @@ test("a recording uploaded through the API plays and seeks on Call Logs and on t
   });
   const audio = row.locator("audio");
   await expect(audio).toHaveAttribute("aria-label", /Recording of the call with Kevin Anderson Curepipe/);
-  const duration = await audio.evaluate(
-    (el: HTMLAudioElement) =>
-      new Promise<number>((resolve, reject) => {
-        el.addEventListener("loadedmetadata", () => resolve(el.duration), { once: true });
-        el.addEventListener("error", () => reject(new Error(`media error ${el.error?.code}`)), { once: true });
-        el.preload = "metadata";
-        el.load();
-      }),
-  );
+  const duration = await durationOf(audio);
   expect(duration).toBeCloseTo(4, 1);
-  const position = await audio.evaluate(
-    (el: HTMLAudioElement) =>
-      new Promise<number>((resolve) => {
-        el.addEventListener("seeked", () => resolve(el.currentTime), { once: true });
-        el.currentTime = 3;
-      }),
-  );
+  const position = await seekTo(audio, 3);
   expect(position).toBeCloseTo(3, 0);
   expect(ranges.length).toBeGreaterThan(0);
   expect(ranges.every((s) => s === 200 || s === 206)).toBe(true);
+  expect(ranges).toContain(206);
 
   // The filter lives in the URL: the new lead's number only.
   await agent.getByLabel("Phone").fill("5912 0077");
   await agent.getByRole("button", { name: "Filter" }).click();
   await expect(agent).toHaveURL(/phone=5912%200077/);
   await expect(agent.getByRole("status")).toHaveText("1 call");
+  await agent.goBack();
 
-  // The contact's page lists the call with its player.
-  await agent.goto(`/customers/${kevin.contact_id}`);
-  await hydrated(agent);
+  // The row links to the contact's page, which lists the call with a player that plays and seeks.
+  await row.getByRole("link", { name: "Kevin Anderson Curepipe" }).click();
+  await expect(agent).toHaveURL(new RegExp(`/contacts/${kevin.contact_id}$`));
   const calls = agent.getByRole("region", { name: "Calls" });
-  await expect(calls.locator(`tr[data-call-id="${kevin.id}"] audio`)).toHaveCount(1);
-  const onContact = await calls.locator(`tr[data-call-id="${kevin.id}"] audio`).evaluate(
-    (el: HTMLAudioElement) =>
-      new Promise<number>((resolve) => {
-        el.addEventListener("loadedmetadata", () => resolve(el.duration), { once: true });
-        el.preload = "metadata";
-        el.load();
-      }),
-  );
-  expect(onContact).toBeCloseTo(4, 1);
+  const onContact = calls.locator(`tr[data-call-id="${kevin.id}"] audio`);
+  await expect(onContact).toHaveCount(1);
+  const length = await durationOf(onContact);
+  expect(length).toBeCloseTo(4, 1);
+  const there = await seekTo(onContact, 2);
+  expect(there).toBeCloseTo(2, 0);
+
+  // The unknown number's New Lead is highlighted among the Contacts' New Leads.
+  await agent.goto("/contacts?status=new_lead");
+  await hydrated(agent);
+  const leadContact = agent.locator("tr.new-lead", { hasText: lead.contact_name });
+  await expect(leadContact).toBeVisible();
+  await expect(leadContact.locator('[data-status="new_lead"]')).toHaveText("New Lead");
   await agent.close();
 });

@@ -111,7 +111,7 @@ pub fn PaymentQrModal(detail: CustomerDetail, #[prop(into)] on_close: Callback<(
                                             <p class="qr-send-to">"Email to: " <strong data-testid="qr-email">{to}</strong></p>
                                             <div class="card-actions">
                                                 <button type="button" class="btn primary" disabled=move || sending.get() on:click=send>
-                                                    {move || if sending.get() { "Sending…" } else { "📧 Email QR code" }}
+                                                    {move || if sending.get() { "Sending…" } else { "📧 Send by email" }}
                                                 </button>
                                                 {download}
                                             </div>

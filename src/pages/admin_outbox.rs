@@ -131,7 +131,7 @@ fn OutboxFilterForm(filter: OutboxFilter) -> impl IntoView {
                 </select>
             </div>
             <div class="field grow">
-                <label for="outbox-q">"Address or policy"</label>
+                <label for="outbox-q">"Address, policy or #number"</label>
                 <input id="outbox-q" name="q" type="search" maxlength="100" value=filter.q.clone() autocomplete="off"/>
             </div>
             <div class="filter-actions">
@@ -188,7 +188,7 @@ fn OutboxTable(page: OutboxPage, filter: OutboxFilter, asking: RwSignal<Option<A
                                                 None => view! { <span>{m.to.clone()}</span> }.into_any(),
                                             }}
                                             {m.resend_of.map(|o| view! {
-                                                <span class="muted">" (resend of "<a href=format!("#message-{o}")>{format!("#{o}")}</a>")"</span>
+                                                <span class="muted">" (resend of "<a href=OutboxFilter { status: None, q: format!("#{o}") }.url(1)>{format!("#{o}")}</a>")"</span>
                                             })}
                                         </td>
                                         <td>{m.subject.clone()}</td>

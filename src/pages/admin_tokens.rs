@@ -6,7 +6,7 @@ use crate::{
         tokens::{CreateToken, RevokeToken, list_tokens},
         users::list_users,
     },
-    components::{confirm_dialog::ConfirmDialog, page_data::page_data, field_error::FieldError},
+    components::{confirm_dialog::ConfirmDialog, field_error::FieldError, page_data::page_data},
     domain::{
         token::{TokenScope, TokenSummary},
         user::UserSummary,

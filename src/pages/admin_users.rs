@@ -3,7 +3,7 @@ use leptos_meta::Title;
 
 use crate::{
     api::users::{CreateUser, ResetPassword, SetUserActive, list_users},
-    components::{page_data::page_data, field_error::FieldError},
+    components::{field_error::FieldError, page_data::page_data},
     domain::user::UserSummary,
     error::AppError,
 };

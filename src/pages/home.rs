@@ -5,7 +5,11 @@ use leptos_router::components::A;
 use crate::{
     api::overview::get_home,
     components::{page_data::page_data, updates_chart::UpdatesChart},
-    domain::{dashboard::Dashboard, overview::{Home, Overview}, url::customer_url},
+    domain::{
+        dashboard::Dashboard,
+        overview::{Home, Overview},
+        url::customer_url,
+    },
 };
 
 /// The landing page after sign-in: the size of the book of business at a glance, and for

@@ -29,8 +29,8 @@ use crate::{
     },
     components::page_data::Preloaded,
     domain::{contact::ContactStatus, payment_qr::MessageStatus, user::Role},
-    pages::admin_tokens::tokens_and_users,
     error::AppError,
+    pages::admin_tokens::tokens_and_users,
 };
 
 /// Runs the loader of the matched page route, for a signed-in user's `GET`.

@@ -1,6 +1,6 @@
 //! Building the application from its configuration: database, demo data, assets, router.
 
-use std::{net::SocketAddr, path::Path};
+use std::{net::SocketAddr, path::Path, time::Duration};
 
 use leptos::config::LeptosOptions;
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
@@ -36,7 +36,8 @@ pub async fn open_db(config: &Config) -> Result<Db, StartError> {
     Ok(db)
 }
 
-/// The call recordings' store (`<data_dir>/recordings`); interrupted uploads are cleaned away.
+/// The call recordings' store (`<data_dir>/recordings`), as it is: `fsck` reads it beside a
+/// server receiving uploads.
 pub async fn open_recordings(config: &Config) -> Result<AudioStorage, StartError> {
     let path = config.storage.data_dir.join("recordings");
     AudioStorage::local(path.clone())
@@ -69,6 +70,10 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
     }
     let demo = db.is_demo_data().await.unwrap_or(false);
     let recordings = open_recordings(&config).await?;
+    let idle = Duration::from_secs(config.uploads.idle_timeout_seconds);
+    if let Err(e) = recordings.remove_abandoned(idle).await {
+        tracing::warn!(error = %e, "could not remove the temporary files of interrupted uploads");
+    }
     let options = leptos_options(&config);
     let assets = Assets::discover(&options);
     Ok(AppState::new(options, db, config, assets, recordings, demo))

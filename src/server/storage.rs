@@ -5,7 +5,8 @@
 //! Durability: a staged file is written to `<root>/.tmp/`, fsynced, renamed into place and its
 //! folder fsynced before the commit returns, so a recording acknowledged with 201 survives a
 //! power cut. A staged file that is never committed (refused, interrupted) is deleted on drop,
-//! and whatever a crash left in `.tmp/` is removed at start.
+//! and what a crash left in `.tmp/` is removed at start once it is older than the upload idle
+//! timeout (so an instance starting beside another, or `fsck`, never cuts off an upload).
 
 use std::{
     io,
@@ -37,17 +38,35 @@ pub struct StoredObject {
 }
 
 impl AudioStorage {
-    /// A store in the local folder `root`, created if missing; temporary files of uploads a
-    /// crash interrupted are removed.
+    /// A store in the local folder `root`, created if missing. Opening never touches what is
+    /// there: `fsck` or a second instance opens the store while uploads are being received.
     pub async fn local(root: PathBuf) -> io::Result<Self> {
-        let temp = root.join(TEMP_DIR);
-        match tokio::fs::remove_dir_all(&temp).await {
-            Ok(()) => tracing::info!(dir = %temp.display(), "removed interrupted uploads"),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e),
-        }
-        tokio::fs::create_dir_all(&temp).await?;
+        tokio::fs::create_dir_all(root.join(TEMP_DIR)).await?;
         Ok(Self { backend: Backend::Local { root } })
+    }
+
+    /// Removes the temporary files of uploads that a crash or a lost connection left behind:
+    /// those unwritten for longer than `idle`. An upload still being received writes at least
+    /// once per upload idle timeout (or is cut off), so with that timeout as `idle` another
+    /// instance's uploads in progress on shared storage are left alone.
+    pub async fn remove_abandoned(&self, idle: std::time::Duration) -> io::Result<usize> {
+        let Backend::Local { root } = &self.backend;
+        let mut removed = 0;
+        let mut entries = tokio::fs::read_dir(root.join(TEMP_DIR)).await?;
+        while let Some(entry) = entries.next_entry().await? {
+            let modified = entry.metadata().await?.modified()?;
+            if modified.elapsed().is_ok_and(|age| age > idle) {
+                match tokio::fs::remove_file(entry.path()).await {
+                    Ok(()) => removed += 1,
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        if removed > 0 {
+            tracing::info!(removed, "removed the temporary files of interrupted uploads");
+        }
+        Ok(removed)
     }
 
     /// Starts receiving an object: bytes go to a temporary file while they are hashed.
@@ -265,13 +284,27 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn interrupted_uploads_are_removed_at_start() {
+    async fn abandoned_uploads_are_removed_and_uploads_in_progress_kept() {
         let dir = tempfile::tempdir().unwrap();
         let store = AudioStorage::local(dir.path().to_path_buf()).await.unwrap();
-        let s = store.stage().await.unwrap();
-        std::mem::forget(s); // a crash: the temporary file stays behind
-        assert_eq!(std::fs::read_dir(dir.path().join(TEMP_DIR)).unwrap().count(), 1);
+        let temp = dir.path().join(TEMP_DIR);
+        std::mem::forget(store.stage().await.unwrap()); // a crash: the temporary file stays behind
+        let old = std::fs::read_dir(&temp).unwrap().next().unwrap().unwrap().path();
+        let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options().write(true).open(&old).unwrap().set_modified(an_hour_ago).unwrap();
+        let mut receiving = store.stage().await.unwrap();
+        receiving.write(b"RIFF").await.unwrap();
+
+        // Opening the store (fsck, a second instance) removes nothing.
         AudioStorage::local(dir.path().to_path_buf()).await.unwrap();
-        assert_eq!(std::fs::read_dir(dir.path().join(TEMP_DIR)).unwrap().count(), 0);
+        assert_eq!(std::fs::read_dir(&temp).unwrap().count(), 2);
+
+        let removed = store.remove_abandoned(std::time::Duration::from_secs(60)).await.unwrap();
+
+        assert_eq!(removed, 1);
+        assert!(!old.exists(), "the abandoned file is gone");
+        assert_eq!(std::fs::read_dir(&temp).unwrap().count(), 1, "the upload in progress stays");
+        receiving.finish().await.unwrap().commit(&store, "calls/a.wav").await.unwrap();
+        assert_eq!(store.size_of("calls/a.wav").await.unwrap(), Some(4));
     }
 }

@@ -71,7 +71,10 @@ pub async fn run(args: UploadArgs) -> Result<(), String> {
                 // the connection, which a client still sending sees as a reset: ask once more,
                 // without a body, so a revoked token is reported as such, not retried.
                 if token_refused(&client, &args).await {
-                    return Err(format!("the server refused the upload: {}", reqwest::StatusCode::UNAUTHORIZED));
+                    return Err(format!(
+                        "the server refused the upload: {}",
+                        reqwest::StatusCode::UNAUTHORIZED
+                    ));
                 }
                 e
             }

@@ -502,6 +502,53 @@ async fn fsck_finds_missing_changed_and_orphan_files() {
 }
 
 #[tokio::test]
+async fn fsck_beside_an_upload_in_progress_leaves_it_alone() {
+    let app = TestApp::spawn().await;
+    let phone = app.token("agent", "upload").await;
+    let fields = [
+        ("call_id", CALL),
+        ("phone", "57372333"),
+        ("direction", "inbound"),
+        ("started_at", "2026-11-20T10:30:00+04:00"),
+        ("duration_seconds", "95"),
+    ];
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(
+            format!("--XyZ\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes(),
+        );
+    }
+    body.extend(b"--XyZ\r\nContent-Disposition: form-data; name=\"audio\"; filename=\"a.wav\"\r\n\r\n");
+    body.extend(wav(400_000, 4));
+    body.extend(b"\r\n--XyZ--\r\n");
+    let (first, rest) = body.split_at(body.len() / 2);
+    let addr = app.base.trim_start_matches("http://");
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /v1/calls/upload HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {phone}\r\n\
+         Content-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    tcp.write_all(first).await.unwrap();
+    let staging = recordings(&app).join(".tmp");
+    eventually("the upload being staged", async || {
+        files_on_disk(&app).iter().any(|p| p.starts_with(&staging))
+    })
+    .await;
+
+    let checked = contactdesk(&app, &["fsck"]);
+
+    assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stdout));
+    tcp.write_all(rest).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), tcp.read_to_end(&mut answer)).await.unwrap().unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 201"), "the upload completes after fsck: {answer}");
+    assert_eq!(count(&app, "call_logs").await, 1);
+}
+
+#[tokio::test]
 async fn the_reference_client_uploads_and_retries_with_the_same_call_id() {
     let app = TestApp::spawn().await;
     let phone = app.token("agent", "upload").await;

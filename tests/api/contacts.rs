@@ -265,6 +265,14 @@ async fn only_a_contact_with_no_history_can_be_deleted_and_only_by_an_admin() {
     let (status, body) = send(&app, Method::DELETE, &format!("/v1/contacts/{kevin}"), &admin, None).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(body["error"]["message"].as_str().unwrap().contains("1 policy"), "{body}");
+    let phone = app.token("agent", "upload").await;
+    let call =
+        crate::call_logs::call(&app, &phone, 1, "5812 3333", "inbound", "2026-11-20T09:00:00+04:00").await;
+    let (_, recorded) = send(&app, Method::GET, &format!("/v1/calls/{call}"), &agent, None).await;
+    let lead = recorded["contact_id"].as_i64().expect("the call made a lead");
+    let (status, body) = send(&app, Method::DELETE, &format!("/v1/contacts/{lead}"), &admin, None).await;
+    assert_eq!(status, StatusCode::CONFLICT, "a lead with a recorded call stays");
+    assert!(body["error"]["message"].as_str().unwrap().contains("1 call"), "{body}");
 
     let (status, _) = send(&app, Method::DELETE, &format!("/v1/contacts/{typo}"), &admin, None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
@@ -283,6 +291,7 @@ async fn only_a_contact_with_no_history_can_be_deleted_and_only_by_an_admin() {
     assert!(audit[0].1.contains("Typo Person"), "{audit:?}");
     assert!(app.state().db.contact(corrected).await.unwrap().is_some());
     assert!(app.state().db.contact(kevin).await.unwrap().is_some());
+    assert!(app.state().db.contact(lead).await.unwrap().is_some());
 }
 
 #[tokio::test]

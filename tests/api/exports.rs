@@ -120,6 +120,63 @@ async fn csv_carries_every_row_and_column_and_neutralises_formulas() {
 }
 
 #[tokio::test]
+async fn csv_carries_who_synced_and_who_rejected_in_their_columns() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in(AGENT).await;
+    let admin = app.signed_in(ADMIN).await;
+    seed(&app, &agent).await;
+    let email = agent
+        .post(app.url("/v1/customer_contact_updates"))
+        .json(&json!({"customer_id": "30001", "new_email": "zoe.new@example.mu", "update_reason": "Other", "notes": "+ plus, @ at"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(email.status(), StatusCode::CREATED);
+    let (_, _, bytes) = export(&app, &admin, "csv", "").await;
+    let ids: Vec<String> = parse_csv(&bytes).iter().map(|r| r[0].clone()).collect();
+    let synced =
+        admin.patch(app.url(&format!("/v1/customer_contact_updates/{}/sync", ids[0]))).send().await.unwrap();
+    assert_eq!(synced.status(), StatusCode::OK);
+    let rejected = admin
+        .post(app.url(&format!("/v1/customer_contact_updates/{}/reject", ids[1])))
+        .json(&json!({"reason": "Customer denies calling"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rejected.status(), StatusCode::OK);
+
+    let (_, rows, bytes) = export(&app, &admin, "csv", "").await;
+
+    assert_eq!(rows, 3);
+    let records = parse_csv(&bytes);
+    let column = |row: usize, name: &str| {
+        records[row][EXPORT_COLUMNS.iter().position(|c| *c == name).unwrap()].clone()
+    };
+    let admin_id = user_id(&app, "admin").await.to_string();
+    assert_eq!(column(0, "status"), "synced");
+    assert!(column(0, "synced_at").ends_with("+04:00"), "{}", column(0, "synced_at"));
+    assert_eq!(column(0, "synced_by"), admin_id);
+    assert_eq!(
+        (column(0, "rejected_at"), column(0, "rejected_by"), column(0, "reject_reason")),
+        Default::default()
+    );
+    assert_eq!(column(0, "update_reason"), "Customer provided new contact");
+    assert_eq!((column(0, "old_email"), column(0, "new_email")), Default::default(), "a mobile change only");
+    assert_eq!(column(1, "status"), "rejected");
+    assert!(column(1, "rejected_at").ends_with("+04:00"), "{}", column(1, "rejected_at"));
+    assert_eq!(column(1, "rejected_by"), admin_id);
+    assert_eq!(column(1, "reject_reason"), "Customer denies calling");
+    assert_eq!((column(1, "synced_at"), column(1, "synced_by")), Default::default());
+    assert_eq!(column(2, "status"), "pending");
+    assert_eq!(column(2, "update_reason"), "Other");
+    assert_eq!(column(2, "old_email"), "zoe@example.mu");
+    assert_eq!(column(2, "new_email"), "zoe.new@example.mu");
+    assert_eq!(column(2, "new_mobile"), "");
+    assert_eq!(column(2, "notes"), "'+ plus, @ at", "a leading + in text is neutralised");
+    assert_eq!(column(1, "new_mobile"), "+23058000002", "a phone's + is not");
+}
+
+#[tokio::test]
 async fn xlsx_opens_in_a_reader_with_typed_cells() {
     use calamine::{Data, Reader, Xlsx};
 

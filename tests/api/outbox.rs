@@ -96,28 +96,37 @@ async fn queued_messages_survive_a_restart_and_go_out_after_it() {
 
 #[tokio::test]
 async fn two_senders_on_one_database_deliver_each_message_once() {
-    let smtp = SmtpServer::start();
-    // The first instance queues while the mail server "is down" for it (outbox only), so the
-    // messages wait for both senders at once.
-    let first = TestApp::spawn_with(smtp_on(smtp.port)).await;
-    let second = first.spawn_sharing(|_| {}).await;
+    let port = free_port();
+    let first = TestApp::spawn_with(smtp_on(port)).await;
     seed(&first).await;
     let agent = first.signed_in(AGENT).await;
     let kevin = contact_id(&first, "12345").await;
+    // Queued while the mail server is down: every message fails once and waits for a retry.
     let mut ids = Vec::new();
     for _ in 0..30 {
         ids.push(queue_qr(&first, &agent, kevin, "LIB/C7013").await);
     }
     for id in &ids {
+        wait_for_attempt(&first, *id).await;
+    }
+    // A second instance on the same database; then the mail server comes back, and both
+    // senders wake for the same retries.
+    let second = first.spawn_sharing(|_| {}).await;
+    let smtp = SmtpServer::start_on(port);
+    for id in &ids {
         wait_for_status(&first, *id, "sent").await;
     }
     // Give a duplicate time to arrive, if there were one.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let messages = smtp.messages();
-    assert_eq!(messages.len(), ids.len(), "each message delivered exactly once");
-    for id in ids {
-        assert_eq!(status_of(&second, id).await, ("sent".to_owned(), 1));
-    }
+    assert_eq!(smtp.messages().len(), ids.len(), "each message delivered exactly once");
+    let senders: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT sent_by, COUNT(*) FROM email_messages WHERE status = 'sent' GROUP BY sent_by ORDER BY sent_by",
+    )
+    .fetch_all(second.state().db.pool())
+    .await
+    .unwrap();
+    assert_eq!(senders.len(), 2, "both instances delivered some: {senders:?}");
+    assert_eq!(senders.iter().map(|(_, n)| n).sum::<i64>(), 30);
 }
 
 #[tokio::test]
@@ -167,6 +176,12 @@ async fn the_email_carries_the_code_inline_and_attached_and_the_png_downloads() 
     assert_eq!(png.headers()["content-type"], "image/png");
     assert_eq!(png.headers()["content-disposition"], "attachment; filename=\"payment-qr-LIB-C7013.png\"");
     let bytes = png.bytes().await.unwrap();
+    assert_eq!(mime_part(&raw, "Content-ID: <qr>"), bytes, "the download is the email's inline image");
+    assert_eq!(
+        mime_part(&raw, "filename=\"payment-qr-LIB-C7013.png\""),
+        bytes,
+        "the download is the email's attachment"
+    );
     let mut reader = png::Decoder::new(std::io::Cursor::new(bytes)).read_info().unwrap();
     let mut pixels = vec![0; reader.output_buffer_size()];
     let info = reader.next_frame(&mut pixels).unwrap();
@@ -262,7 +277,32 @@ async fn an_admin_resends_to_the_current_address_and_cancels_a_queued_message() 
     assert_eq!(list(vec![("q", "KEVIN.NEW")]).await, [cancelled_id]);
     assert_eq!(list(vec![("q", "c7013")]).await, [cancelled_id, first]);
     assert!(list(vec![("q", "100%_")]).await.is_empty(), "% and _ match themselves");
+    let number: &'static str = format!("#{first}").leak();
+    assert_eq!(list(vec![("q", number)]).await, [first], "a resend's link to its original: #number");
     let audit = app.state().db.recent_audit(5).await.unwrap();
     assert_eq!(audit[0].0, "email.cancel");
     assert_eq!(audit[1].0, "email.resend");
+
+    // A sent message is resent too (the customer lost it), to the current address.
+    sqlx::query("UPDATE email_messages SET status = 'sent', last_error = NULL WHERE id = $1")
+        .bind(first)
+        .execute(app.state().db.pool())
+        .await
+        .unwrap();
+    let response = app.call(&admin, "admin/outbox/resend", &[("id", &id)]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let resent_sent: Value = response.json().await.unwrap();
+    assert_eq!(resent_sent["to"], "kevin.new@example.mu");
+    assert_eq!(resent_sent["resend_of"].as_i64(), Some(first));
+}
+
+/// The decoded body of the base64 MIME part whose headers contain `header`.
+fn mime_part(raw: &str, header: &str) -> Vec<u8> {
+    use base64::Engine;
+
+    let raw = raw.replace("\r\n", "\n");
+    let at = raw.find(header).unwrap_or_else(|| panic!("no part with {header}"));
+    let body = &raw[at..][raw[at..].find("\n\n").expect("the part's headers end") + 2..];
+    let body: String = body[..body.find("\n--").expect("the part ends")].split_whitespace().collect();
+    base64::engine::general_purpose::STANDARD.decode(body).expect("a base64 part")
 }

@@ -108,7 +108,10 @@ async fn each_agent_page_arrives_with_its_data_rendered_once_not_a_fallback() {
         assert!(!html.contains("<template"), "{path}: the data came as a second, streamed chunk");
     }
     let html = agent.get(app.url(&kevin_page)).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("<title>Kevin Anderson Curepipe · ContactDesk</title>"), "the tab names the contact");
+    assert!(
+        html.contains("<title>Kevin Anderson Curepipe · ContactDesk</title>"),
+        "the tab names the contact"
+    );
 }
 
 #[tokio::test]

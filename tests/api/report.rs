@@ -163,6 +163,17 @@ async fn bad_parameters_get_422_naming_each_field() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["fields"][0]["field"], "update_ids", "{body}");
+    let response = admin
+        .post(app.url("/v1/customer_contact_updates/1/reject"))
+        .json(&json!({"why": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["fields"][0]["field"], "reason", "{body}");
     let response = admin
         .post(app.url("/v1/customer_contact_updates/bulk-sync"))
         .json(&json!({"update_ids": []}))
@@ -309,6 +320,22 @@ async fn capture(app: &TestApp, agent: &Client, mobile: &str, email: &str) -> i6
     response.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
 }
 
+/// The ids of the contacts the search finds for `q`.
+async fn found(app: &TestApp, client: &Client, q: &str) -> Vec<i64> {
+    let url = app.url(&format!("/v1/contacts?q={}", contactdesk::domain::url::encode_component(q)));
+    let response = client.get(url).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{q}");
+    let body: Value = response.json().await.unwrap();
+    body["contacts"].as_array().unwrap().iter().map(|c| c["contact_id"].as_i64().unwrap()).collect()
+}
+
+/// Where a payment QR email for the customer's policy goes, as the server decides at sending.
+async fn qr_email_to(app: &TestApp, client: &Client, contact: i64) -> String {
+    let response = crate::payment_qr::email_qr(app, client, contact, "LIB/C7013").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json::<Value>().await.unwrap()["to"].as_str().unwrap().to_owned()
+}
+
 #[tokio::test]
 async fn a_rejected_update_stops_being_the_current_value_field_by_field() {
     let app = TestApp::spawn().await;
@@ -339,6 +366,14 @@ async fn a_rejected_update_stops_being_the_current_value_field_by_field() {
         (json!("+23058111111"), json!("first@example.mu")),
         "the first again"
     );
+    let kevin = contact_id(&app, "12345").await;
+    assert_eq!(
+        found(&app, &agent, "58222222").await,
+        Vec::<i64>::new(),
+        "search forgets the rejected number"
+    );
+    assert_eq!(found(&app, &agent, "58111111").await, [kevin], "and finds the one that stands");
+    assert_eq!(qr_email_to(&app, &agent, kevin).await, "first@example.mu");
 
     assert_eq!(reject(second, "again").await.status(), StatusCode::CONFLICT, "only a pending update");
     assert_eq!(reject(first, "Customer denies it").await.status(), StatusCode::OK);
@@ -348,6 +383,9 @@ async fn a_rejected_update_stops_being_the_current_value_field_by_field() {
         "the master system's values"
     );
     assert_eq!(latest_body(&app, &agent).await["updated_by"], Value::Null, "no correction stands");
+    assert_eq!(qr_email_to(&app, &agent, kevin).await, "old@email.com", "the QR email goes to the master's");
+    assert_eq!(found(&app, &agent, "first@example.mu").await, Vec::<i64>::new());
+    assert!(found(&app, &agent, "5737 2333").await.contains(&kevin), "the master's number again");
     // The customer page marks nothing and shows both as rejected.
     let detail: Value = app
         .call(&agent, "customers/get", &[("id", &contact_id(&app, "12345").await.to_string())])

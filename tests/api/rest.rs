@@ -137,7 +137,7 @@ async fn malformed_json_and_unknown_customers_get_clear_errors() {
 
     assert_eq!(malformed.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = malformed.json().await.unwrap();
-    assert_eq!(body["error"]["fields"][0]["field"], "body");
+    assert_eq!(body["error"]["fields"][0]["field"], "customer_id", "a number where the id is text");
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
     assert!(unknown.text().await.unwrap().contains("99999"));
 }

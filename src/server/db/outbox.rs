@@ -81,7 +81,12 @@ fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, query: &EmailQuery) {
     if let Some(contact_id) = query.contact_id {
         q.push(" AND m.contact_id = ").push_bind(contact_id);
     }
-    if let Some(text) = &query.q {
+    // `#42` is message 42 (a resend links to its original so, whatever page or filter it is on).
+    let number =
+        query.q.as_deref().and_then(|t| t.trim().strip_prefix('#')).and_then(|n| n.parse::<i64>().ok());
+    if let Some(id) = number {
+        q.push(" AND m.id = ").push_bind(id);
+    } else if let Some(text) = &query.q {
         let pattern = like_pattern(text);
         q.push(" AND (lower(m.to_address) LIKE ")
             .push_bind(pattern.clone())
@@ -257,7 +262,7 @@ impl Db {
     pub async fn mark_email_sent(&self, id: i64, sender: &str, now: i64) -> Result<bool, sqlx::Error> {
         sqlx::query(
             "UPDATE email_messages SET status = 'sent', attempts = attempts + 1, sent_at = $1, last_error = NULL, \
-             claimed_by = NULL, lease_until = NULL WHERE id = $2 AND claimed_by = $3",
+             sent_by = claimed_by, claimed_by = NULL, lease_until = NULL WHERE id = $2 AND claimed_by = $3",
         )
         .bind(now)
         .bind(id)

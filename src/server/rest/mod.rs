@@ -189,11 +189,25 @@ impl FromRequestParts<AppState> for ApiAdmin {
     }
 }
 
-/// A JSON body, or 422 saying what is wrong with it.
+/// A JSON body, or 422 saying what is wrong with it, naming the field when one is at fault.
 fn json_body<T>(body: Result<axum::Json<T>, axum::extract::rejection::JsonRejection>) -> Result<T, AppError> {
     body.map(|axum::Json(b)| b).map_err(|rejection| {
-        AppError::invalid("body", format!("The request body is not valid: {}", rejection.body_text()))
+        let text = rejection.body_text();
+        let field = field_at_fault(&text).unwrap_or("body");
+        AppError::invalid(field, format!("The request body is not valid: {text}"))
     })
+}
+
+/// The top-level field a JSON rejection blames: axum names the path of a wrong value
+/// (`…target type: update_ids[1]: invalid type…`), serde a missing one (`missing field `x``).
+fn field_at_fault(text: &str) -> Option<&str> {
+    let is_name = |f: &&str| !f.is_empty() && f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if let Some((_, rest)) = text.split_once("missing field `") {
+        return rest.split('`').next().filter(is_name);
+    }
+    let (_, rest) = text.split_once("target type: ")?;
+    let (path, _) = rest.split_once(": ")?;
+    path.split(['.', '[']).next().filter(is_name)
 }
 
 /// The `{id}` of a path, or 422 naming it (axum's own rejection is a plain-text 400); `what`
@@ -204,4 +218,19 @@ fn path_id(
 ) -> Result<i64, AppError> {
     path.map(|axum::extract::Path(id)| id)
         .map_err(|_| AppError::invalid("id", format!("The {what} id in the path is a number.")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_at_fault;
+
+    #[test]
+    fn a_json_rejection_names_the_field_at_fault() {
+        let wrong = "Failed to deserialize the JSON body into the target type: update_ids[1]: invalid type: \
+                     string \"x\", expected i64 at line 1 column 22";
+        assert_eq!(field_at_fault(wrong), Some("update_ids"));
+        let missing = "Failed to deserialize the JSON body into the target type: missing field `reason` at line 1 column 2";
+        assert_eq!(field_at_fault(missing), Some("reason"));
+        assert_eq!(field_at_fault("Failed to parse the request body as JSON: EOF while parsing"), None);
+    }
 }
