@@ -145,6 +145,9 @@ rss_before=$(awk '/^RssAnon/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status")
 peak_rss_during export_to "/v1/customer_contact_updates/export.csv?leads=include" "$workdir/all.csv"
 csv_s="$during_s"
 csv_rows=$(awk 'tolower($1) == "x-export-rows:" { print $2 + 0 }' "$workdir/export.headers")
+# The file holds every row the export recorded, no fewer.
+file_rows=$(python3 -c "import csv, sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline='', encoding='utf-8-sig'))) - 1)" "$workdir/all.csv")
+[ "$file_rows" = "$csv_rows" ] || { echo "bench: the CSV has $file_rows rows, the export recorded $csv_rows" >&2; exit 1; }
 columns="id, customer_id, policy_number, customer_name, old_mobile, new_mobile, old_email, new_email, update_reason, notes, agent_id, agent_name, captured_at, status, synced_at, synced_by, rejected_at, rejected_by, reject_reason"
 sqlite_s=$(seconds_of sh -c "sqlite3 -csv -header '$db' 'SELECT $columns FROM contact_updates ORDER BY id' > '$workdir/sqlite.csv'")
 row "CSV export, all $csv_rows rows (heap ${rss_before} → peak ${peak_mb} MB)" "$(awk -v n="$csv_rows" -v s="$csv_s" 'BEGIN { printf "%.0f rows/s", n / s }')" "-" "-" "-" "-" "${csv_s}s"

@@ -222,11 +222,18 @@ fn write_file(
 ) -> Result<(), AppError> {
     let io = |e: std::io::Error| super::error::internal("writing an export", e);
     let tmp = tempfile::NamedTempFile::new_in(tmp_dir).map_err(io)?;
-    let mut after = 0;
+    // The next chunk is read while this one is written (SQLite's worker thread and this one
+    // on two cores), until a chunk comes back empty.
+    let fetch = |after: i64| {
+        let db = db.clone();
+        handle.spawn(async move { db.export_rows(id, after, CHUNK).await })
+    };
+    let mut pending = Some(fetch(0));
     let mut next_chunk = || -> Result<Vec<ContactUpdateRow>, AppError> {
-        let rows = handle.block_on(db.export_rows(id, after, CHUNK))?;
+        let Some(task) = pending.take() else { return Ok(Vec::new()) };
+        let rows = handle.block_on(task).map_err(|e| super::error::internal("reading an export", e))??;
         if let Some(last) = rows.last() {
-            after = last.id;
+            pending = Some(fetch(last.id));
         }
         Ok(rows)
     };
