@@ -8,7 +8,6 @@ pub mod contact_status;
 pub mod customer_search;
 pub mod dialog;
 pub mod edit_contact_dialog;
-pub mod error_view;
 pub mod field_error;
 pub mod layout;
 pub mod new_contact_dialog;
