@@ -147,8 +147,12 @@ async fn a_file_over_two_megabytes_streams_through() {
     let app = TestApp::spawn().await;
     let admin = app.signed_in(ADMIN).await;
     let mut csv = String::from(HEADER);
-    for i in 0..30_000 {
-        csv.push_str(&format!("C{i},Customer Number {i},POL/{i},,customer{i}@example.mu,{i}.50,pending\n"));
+    // Long rows, so the file passes 2 MB with few of them (the test is about the size).
+    for i in 0..15_000 {
+        csv.push_str(&format!(
+            "C{i},Customer Number {i} of the Ramdin-Doorgakant-Lafleur family,POL/{i},,\
+             customer.number.{i}@example-insurance-client.mu,{i}.50,pending\n"
+        ));
     }
     assert!(csv.len() > 2 * 1024 * 1024);
 
@@ -156,8 +160,8 @@ async fn a_file_over_two_megabytes_streams_through() {
 
     assert_eq!(response.status(), StatusCode::OK);
     let report: Value = response.json().await.unwrap();
-    assert_eq!(report["inserted"], 30_000);
-    assert_eq!(app.state().db.count_customers().await.unwrap(), 30_000);
+    assert_eq!(report["inserted"], 15_000);
+    assert_eq!(app.state().db.count_customers().await.unwrap(), 15_000);
 }
 
 #[tokio::test]
