@@ -37,8 +37,12 @@ pub enum AppError {
     Invalid(Vec<FieldError>),
     #[error("{0}")]
     Conflict(String),
+    /// Refused for now: try again after `retry_after` seconds (429 with `Retry-After`).
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after: u64 },
+    /// A request that did not come from this app's own pages (a cross-site form or link).
     #[error("{0}")]
-    TooManyRequests(String),
+    CrossSite(String),
     /// A body over the configured size limit (413).
     #[error("{0}")]
     TooLarge(String),
@@ -117,15 +121,23 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Unauthorized | Self::BadCredentials => 401,
-            Self::Forbidden => 403,
+            Self::Forbidden | Self::CrossSite(_) => 403,
             Self::NotFound(_) => 404,
             Self::Conflict(_) => 409,
             Self::Invalid(_) => 422,
-            Self::TooManyRequests(_) => 429,
+            Self::TooManyRequests { .. } => 429,
             Self::TooLarge(_) => 413,
             Self::Timeout(_) => 408,
             Self::UnsupportedType(_) => 415,
             Self::Internal | Self::ServerFn(_) => 500,
+        }
+    }
+
+    /// Seconds a refused client should wait before trying again (the `Retry-After` header).
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::TooManyRequests { retry_after, .. } => Some(*retry_after),
+            _ => None,
         }
     }
 
@@ -138,7 +150,8 @@ impl AppError {
             Self::NotFound(_) => "not_found",
             Self::Invalid(_) => "invalid_input",
             Self::Conflict(_) => "conflict",
-            Self::TooManyRequests(_) => "too_many_requests",
+            Self::TooManyRequests { .. } => "too_many_requests",
+            Self::CrossSite(_) => "cross_site_request",
             Self::TooLarge(_) => "too_large",
             Self::Timeout(_) => "timeout",
             Self::UnsupportedType(_) => "unsupported_type",

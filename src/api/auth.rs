@@ -9,19 +9,33 @@ use crate::{domain::user::Me, error::AppError};
 pub async fn login(username: String, password: String, next: String) -> Result<(), AppError> {
     use axum::http::{HeaderMap, header};
 
-    use crate::server::{AppState, auth, error::internal};
+    use crate::server::{AppState, auth, error::internal, sign_in};
 
     super::run("login", async {
         let state = expect_context::<AppState>();
         let current = auth::authentication().await?;
         let headers: HeaderMap = leptos_axum::extract().await.map_err(|e| internal("reading headers", e))?;
         let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let (token, _) = auth::login(&state, &username, &password, &current.client_ip, user_agent).await?;
+        // Decided before anything is stored: no `next` can fail the answer after sign-in.
+        let next = auth::safe_next(Some(&next));
+        let device = auth::device_of(&state, &headers, current.https);
+        let attempt = sign_in::Attempt {
+            username: &username,
+            password: &password,
+            client_ip: &current.client_ip,
+            device: device.as_ref(),
+        };
+        let user = sign_in::check(&state, attempt).await?;
+        let token = auth::start_session(&state, &user, &current.client_ip, user_agent).await?;
         // A session that was open before is ended, never reused: one fresh id per sign-in.
         auth::logout(&state, &current).await?;
         let response = expect_context::<leptos_axum::ResponseOptions>();
         response.append_header(header::SET_COOKIE, auth::session_cookie(&state, &token, current.https));
-        leptos_axum::redirect(&auth::safe_next(Some(&next)));
+        response.append_header(
+            header::SET_COOKIE,
+            auth::device_cookie(&state, device.as_ref(), &user.username, current.https),
+        );
+        leptos_axum::redirect(&next);
         Ok(())
     })
     .await

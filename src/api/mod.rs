@@ -33,6 +33,9 @@ pub(crate) async fn run<T>(
         && let Ok(status) = axum::http::StatusCode::from_u16(e.status())
     {
         options.set_status(status);
+        if let Some(seconds) = e.retry_after() {
+            options.insert_header(axum::http::header::RETRY_AFTER, seconds.into());
+        }
     }
     result
 }

@@ -44,10 +44,10 @@ pub async fn list_outbox(
     };
 
     super::run("list_outbox", async {
-        auth::require_admin().await?;
+        let admin = auth::require_admin().await?;
         let status = AppError::optional("status", status.as_deref(), MessageStatus::parse)?;
         let filter = OutboxFilter { status, q: q.unwrap_or_default() };
-        mail::outbox(&expect_context::<AppState>(), &filter, page).await
+        mail::outbox(&expect_context::<AppState>(), &admin, &filter, page).await
     })
     .await
 }

@@ -3,7 +3,10 @@
 use leptos::prelude::*;
 
 use crate::{
-    domain::token::{IssuedToken, TokenSummary},
+    domain::{
+        token::{IssuedToken, TokenSummary},
+        user::UserSummary,
+    },
     error::AppError,
 };
 
@@ -14,6 +17,19 @@ pub async fn list_tokens() -> Result<Vec<TokenSummary>, AppError> {
     super::run("list_tokens", async {
         let admin = auth::require_admin().await?;
         tokens::list(&expect_context::<AppState>().db, &admin).await
+    })
+    .await
+}
+
+/// Admin → Tokens' data in one answer: the tokens, and the users a new one can be issued for.
+#[server(endpoint = "admin/tokens/page")]
+pub async fn load_tokens_page() -> Result<(Vec<TokenSummary>, Vec<UserSummary>), AppError> {
+    use crate::server::{AppState, accounts, auth, tokens};
+
+    super::run("load_tokens_page", async {
+        let admin = auth::require_admin().await?;
+        let state = expect_context::<AppState>();
+        Ok((tokens::list(&state.db, &admin).await?, accounts::list(&state, &admin).await?))
     })
     .await
 }

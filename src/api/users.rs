@@ -9,8 +9,8 @@ pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
     use crate::server::{AppState, accounts, auth};
 
     super::run("list_users", async {
-        auth::require_admin().await?;
-        accounts::list(&expect_context::<AppState>()).await
+        let admin = auth::require_admin().await?;
+        accounts::list(&expect_context::<AppState>(), &admin).await
     })
     .await
 }

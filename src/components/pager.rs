@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 /// The `page` query parameter of a paged list (1 when absent or not a number).
 pub fn use_page() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
     let query = use_query_map();
-    move || query.read().get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1)
+    move || crate::domain::url::page_number(query.read().get("page").as_deref())
 }
 
 /// `more` says the page count is a lower bound (the count stopped at its limit).

@@ -43,6 +43,7 @@ pub fn action_label(action: &str) -> &str {
         "token.create" => "API token created",
         "token.revoke" => "API token revoked",
         "contact.delete" => "Contact deleted",
+        "contact.edit" => "Contact edited",
         "email.resend" => "Email resent",
         "email.cancel" => "Email cancelled",
         other => other,

@@ -116,6 +116,15 @@ pub struct OutboxFilter {
 }
 
 impl OutboxFilter {
+    /// The filter an outbox URL names, `get` reading one of its parameters; an unknown status
+    /// filters nothing. The page and the server's loader read it alike.
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
+        Self {
+            status: get("status").and_then(|s| MessageStatus::parse(&s).ok()),
+            q: get("q").unwrap_or_default(),
+        }
+    }
+
     pub fn url(&self, page: i64) -> String {
         let mut params = Vec::new();
         if let Some(s) = self.status {

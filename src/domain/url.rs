@@ -2,6 +2,12 @@
 
 use super::contact::ContactStatus;
 
+/// The `page` parameter of a list's URL: 1 when absent or not a number. The page and the
+/// server's loader read it alike.
+pub fn page_number(raw: Option<&str>) -> i64 {
+    raw.and_then(|p| p.parse::<i64>().ok()).unwrap_or(1)
+}
+
 /// Percent-encodes a query-string value (RFC 3986 unreserved characters and `/` pass through).
 pub fn encode_component(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -7,7 +7,10 @@ use leptos_router::{
 
 use crate::{
     api::activity::load_activity,
-    components::{page_data::page_data, pager::Pager},
+    components::{
+        page_data::page_data,
+        pager::{Pager, use_page},
+    },
     domain::{
         activity::{ActivityPage, action_label},
         url::encode_component,
@@ -35,7 +38,7 @@ fn activity_url(action: &str, page: i64) -> String {
 pub fn AdminActivityPage() -> impl IntoView {
     let query = use_query_map();
     let action = move || query.read().get("action").unwrap_or_default();
-    let page = move || query.read().get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1);
+    let page = use_page();
     view! {
         <Title text="Activity"/>
         <h1>"Activity"</h1>

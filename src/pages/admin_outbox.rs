@@ -29,10 +29,7 @@ enum Asking {
 #[component]
 pub fn AdminOutboxPage() -> impl IntoView {
     let query = use_query_map();
-    let filter = move || OutboxFilter {
-        status: query.read().get("status").and_then(|s| MessageStatus::parse(&s).ok()),
-        q: query.read().get("q").unwrap_or_default(),
-    };
+    let filter = move || OutboxFilter::from_params(|name| query.read().get(name));
     let page = use_page();
     let resend = ServerAction::<ResendMessage>::new();
     let cancel = ServerAction::<CancelMessage>::new();
@@ -115,8 +112,7 @@ fn OutboxFilterForm(filter: OutboxFilter) -> impl IntoView {
             return;
         };
         let Ok(data) = web_sys::FormData::new_with_form(&form) else { return };
-        let text = |name: &str| data.get(name).as_string().unwrap_or_default();
-        let filter = OutboxFilter { status: MessageStatus::parse(&text("status")).ok(), q: text("q") };
+        let filter = OutboxFilter::from_params(|name| data.get(name).as_string());
         navigate(&filter.url(1), Default::default());
     };
     view! {

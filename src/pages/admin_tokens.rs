@@ -2,10 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::{
-    api::{
-        tokens::{CreateToken, RevokeToken, list_tokens},
-        users::list_users,
-    },
+    api::tokens::{CreateToken, RevokeToken, load_tokens_page},
     components::{confirm_dialog::ConfirmDialog, field_error::FieldError, page_data::page_data},
     domain::{
         token::{TokenScope, TokenSummary},
@@ -13,11 +10,6 @@ use crate::{
     },
     error::AppError,
 };
-
-/// The page's data: the tokens, and the users a new one can be issued for.
-pub async fn tokens_and_users() -> Result<(Vec<TokenSummary>, Vec<UserSummary>), AppError> {
-    Ok((list_tokens().await?, list_users().await?))
-}
 
 /// Admin → Tokens: the phones' upload tokens and the integrations' API tokens. A new token's
 /// secret is shown once, here; revoking one takes effect on its next request.
@@ -38,7 +30,7 @@ pub fn AdminTokensPage() -> impl IntoView {
         {page_data(
             "Loading tokens…",
             move || (create.version().get(), revoke.version().get()),
-            |_| tokens_and_users(),
+            |_| load_tokens_page(),
             move |(tokens, users)| view! {
                 <NewTokenForm create users/>
                 <TokenTable tokens asking/>

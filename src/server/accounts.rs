@@ -1,17 +1,22 @@
 //! Managing accounts: the rules behind Admin → Users, each change written to the audit log.
 
-use super::{AppState, auth::AuthUser, auth::hash_password_async, db::users::InsertUserError, time::now_ms};
+use super::{
+    AppState,
+    auth::{Admin, hash_password_async},
+    db::users::InsertUserError,
+    time::now_ms,
+};
 use crate::{
     domain::user::{NewPassword, NewUser, Role, UserSummary},
     error::AppError,
 };
 
 /// Every account, for Admin → Users.
-pub async fn list(state: &AppState) -> Result<Vec<UserSummary>, AppError> {
+pub async fn list(state: &AppState, _admin: &Admin) -> Result<Vec<UserSummary>, AppError> {
     Ok(state.db.list_users().await?.into_iter().map(UserSummary::from).collect())
 }
 
-pub async fn create(state: &AppState, admin: &AuthUser, user: NewUser) -> Result<UserSummary, AppError> {
+pub async fn create(state: &AppState, admin: &Admin, user: NewUser) -> Result<UserSummary, AppError> {
     let hash = hash_password_async(user.password.expose().to_owned()).await?;
     let now = now_ms();
     let id = state
@@ -34,7 +39,7 @@ pub async fn create(state: &AppState, admin: &AuthUser, user: NewUser) -> Result
     Ok(row.into())
 }
 
-pub async fn set_active(state: &AppState, admin: &AuthUser, id: i64, active: bool) -> Result<(), AppError> {
+pub async fn set_active(state: &AppState, admin: &Admin, id: i64, active: bool) -> Result<(), AppError> {
     let target = state.db.user_by_id(id).await?.ok_or_else(|| AppError::NotFound("No such user.".into()))?;
     if !active {
         if id == admin.id {
@@ -54,7 +59,7 @@ pub async fn set_active(state: &AppState, admin: &AuthUser, id: i64, active: boo
 
 pub async fn reset_password(
     state: &AppState,
-    admin: &AuthUser,
+    admin: &Admin,
     id: i64,
     password: NewPassword,
 ) -> Result<(), AppError> {

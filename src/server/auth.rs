@@ -1,12 +1,14 @@
 //! Sign-in, sessions and the checks every server function and route makes.
 //!
 //! Sessions are rows in the database (see `db::sessions`), found by the SHA-256 of a random
-//! token that only the browser holds, in an HttpOnly, SameSite=Lax cookie. We keep this small
+//! token that only the browser holds, in an HttpOnly, SameSite=Lax cookie (`Secure` and named
+//! `__Host-…` when the app is served over HTTPS, so no sibling subdomain can set or read it).
+//! Throttling of sign-in attempts lives in `sign_in`, cross-site refusal in `same_origin`. We keep this small
 //! layer ourselves rather than a generic session crate because the product needs user-indexed
 //! revocation (deactivation ends every session of a user at once), both idle and absolute
 //! expiry, and a last-seen stamp written at most once a minute so reads stay write-free.
 
-use std::{net::SocketAddr, sync::OnceLock};
+use std::{net::SocketAddr, ops::Deref};
 
 use argon2::{
     Argon2,
@@ -23,14 +25,19 @@ use cookie::{Cookie, SameSite};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use super::{AppState, config::CookieSecure, db::sessions::SessionRow, error::internal, time::now_ms};
+use super::{
+    AppState, client,
+    config::{CookieSecure, PublicOrigin},
+    db::sessions::SessionRow,
+    device::{DEVICE_COOKIE, Device},
+    error::internal,
+    time::now_ms,
+};
 use crate::{domain::user::Role, error::AppError};
 
 pub const SESSION_COOKIE: &str = "contactdesk_session";
 /// The last-seen stamp is refreshed at most this often, so most requests only read.
 const TOUCH_EVERY_MS: i64 = 60_000;
-/// Passwords beyond this are refused before hashing: hashing megabytes is a denial of service.
-const MAX_PASSWORD_BYTES: usize = 1024;
 
 /// The signed-in user, as the server knows them for one request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,9 +58,21 @@ impl From<SessionRow> for AuthUser {
 }
 
 impl AuthUser {
-    /// `Forbidden` unless an admin: the services' own check, whatever called them.
-    pub fn ensure_admin(&self) -> Result<(), AppError> {
-        if self.role == Role::Admin { Ok(()) } else { Err(AppError::Forbidden) }
+    /// The proof that this user is an admin, or `Forbidden`.
+    pub fn admin(self) -> Result<Admin, AppError> {
+        if self.role == Role::Admin { Ok(Admin(self)) } else { Err(AppError::Forbidden) }
+    }
+}
+
+/// A signed-in admin. Only [`AuthUser::admin`] makes one, and every service that does admin
+/// work takes one, so a caller that forgot the check does not compile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Admin(AuthUser);
+
+impl Deref for Admin {
+    type Target = AuthUser;
+    fn deref(&self) -> &AuthUser {
+        &self.0
     }
 }
 
@@ -62,8 +81,11 @@ impl AuthUser {
 pub struct Authentication {
     pub user: Option<AuthUser>,
     pub token_hash: Option<String>,
+    /// The client's address (behind a trusted proxy, the one it forwarded).
     pub client_ip: String,
     pub https: bool,
+    /// This app's origin as the client's browser writes it.
+    pub origin: Option<PublicOrigin>,
 }
 
 // ---- passwords -------------------------------------------------------------------------------
@@ -77,16 +99,10 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
         .map_err(|e| internal("hashing a password", e))
 }
 
-fn verify_password(password: &str, hash: &str) -> bool {
+pub(super) fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
         .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
         .unwrap_or(false)
-}
-
-/// A hash to verify against when the username is unknown, so both cases take the same time.
-fn dummy_hash() -> &'static str {
-    static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| hash_password("not a real password, only for timing").unwrap_or_default())
 }
 
 /// Hashes on the blocking pool: Argon2 is deliberately slow and must not stall the runtime.
@@ -108,16 +124,17 @@ pub fn token_hash(token: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
 }
 
-fn session_token(headers: &HeaderMap) -> Option<String> {
+/// The value of the cookie `name` (as [`cookie_name`] spells it), if present and of a sane size.
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(Cookie::split_parse)
         .filter_map(Result::ok)
-        .find(|c| c.name() == SESSION_COOKIE)
+        .find(|c| c.name() == name)
         .map(|c| c.value().to_owned())
-        .filter(|v| !v.is_empty() && v.len() <= 128)
+        .filter(|v| !v.is_empty() && v.len() <= 512)
 }
 
 fn secure(state: &AppState, https: bool) -> bool {
@@ -128,91 +145,75 @@ fn secure(state: &AppState, https: bool) -> bool {
     }
 }
 
+/// A secure cookie gets the `__Host-` prefix: the browser then takes it only from this exact
+/// origin, over HTTPS, for the whole site, so a sibling subdomain cannot plant or shadow it.
+fn cookie_name(base: &str, secure: bool) -> String {
+    if secure { format!("__Host-{base}") } else { base.to_owned() }
+}
+
+fn session_token(state: &AppState, headers: &HeaderMap, https: bool) -> Option<String> {
+    cookie_value(headers, &cookie_name(SESSION_COOKIE, secure(state, https))).filter(|v| v.len() <= 128)
+}
+
+/// `Set-Cookie` for one of our cookies: HttpOnly, SameSite=Lax, for the whole site; `max_age`
+/// `None` makes it last until the browser closes.
+fn set_cookie(state: &AppState, https: bool, base: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
+    let secure = secure(state, https);
+    let mut cookie = Cookie::build((cookie_name(base, secure), value.to_owned()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure);
+    if let Some(seconds) = max_age {
+        cookie = cookie.max_age(cookie::time::Duration::seconds(seconds));
+    }
+    HeaderValue::from_str(&cookie.build().to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
 /// `Set-Cookie` for a new session. No `Max-Age`: the server decides when a session ends, and
 /// closing the browser ends it on the client side.
 pub fn session_cookie(state: &AppState, token: &str, https: bool) -> HeaderValue {
-    let cookie = Cookie::build((SESSION_COOKIE, token.to_owned()))
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(secure(state, https))
-        .build();
-    HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+    set_cookie(state, https, SESSION_COOKIE, token, None)
 }
 
 pub fn clear_cookie(state: &AppState, https: bool) -> HeaderValue {
-    let cookie = Cookie::build((SESSION_COOKIE, ""))
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(secure(state, https))
-        .max_age(cookie::time::Duration::ZERO)
-        .build();
-    HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+    set_cookie(state, https, SESSION_COOKIE, "", Some(0))
+}
+
+/// The device this browser's device cookie names, if it carries a valid one.
+pub fn device_of(state: &AppState, headers: &HeaderMap, https: bool) -> Option<Device> {
+    let value = cookie_value(headers, &cookie_name(DEVICE_COOKIE, secure(state, https)))?;
+    let max_age = state.config.auth.device_cookie_days as i64 * 86_400;
+    state.device_key.read(&value, now_ms() / 1000, max_age)
+}
+
+/// `Set-Cookie` remembering this browser as a device `username` signed in on.
+pub fn device_cookie(
+    state: &AppState,
+    previous: Option<&Device>,
+    username: &str,
+    https: bool,
+) -> HeaderValue {
+    let value = state.device_key.issue(previous, username, now_ms() / 1000);
+    let max_age = state.config.auth.device_cookie_days as i64 * 86_400;
+    set_cookie(state, https, DEVICE_COOKIE, &value, Some(max_age))
 }
 
 // ---- sign-in and sign-out --------------------------------------------------------------------
 
-/// Checks the throttle, then the password; on success starts a new session (a new id at every
-/// sign-in, so a token planted before sign-in is worthless) and returns its token.
-pub async fn login(
+/// Starts a new session for `user` (a new id at every sign-in, so a token planted before
+/// sign-in is worthless) and returns its token.
+pub async fn start_session(
     state: &AppState,
-    username: &str,
-    password: &str,
+    user: &AuthUser,
     client_ip: &str,
     user_agent: &str,
-) -> Result<(String, AuthUser), AppError> {
-    let key: String = username.trim().to_lowercase().chars().take(64).collect();
-    let now = now_ms();
-    let auth = &state.config.auth;
-    let window = auth.failure_window().as_millis() as i64;
-    let failures = state.db.login_failures_since(&key, client_ip, now - window).await?;
-    let held_until = [
-        (failures.user_count >= i64::from(auth.max_failures_per_user))
-            .then_some(failures.user_oldest)
-            .flatten(),
-        (failures.ip_count >= i64::from(auth.max_failures_per_ip)).then_some(failures.ip_oldest).flatten(),
-    ]
-    .into_iter()
-    .flatten()
-    .map(|oldest| oldest + window)
-    .max();
-    if let Some(until) = held_until {
-        let minutes = ((until - now).max(0) + 59_999) / 60_000;
-        tracing::warn!(username = %key, ip = client_ip, "sign-in throttled");
-        return Err(AppError::TooManyRequests(format!(
-            "Too many failed sign-in attempts. Try again in {minutes} minute{}.",
-            if minutes == 1 { "" } else { "s" }
-        )));
-    }
-
-    let user = if password.len() > MAX_PASSWORD_BYTES || key.is_empty() {
-        None
-    } else {
-        state.db.user_by_username(&key).await?
-    };
-    let hash = user.as_ref().map_or_else(|| dummy_hash().to_owned(), |u| u.password_hash.clone());
-    let candidate = password.to_owned();
-    let password_ok = tokio::task::spawn_blocking(move || verify_password(&candidate, &hash))
-        .await
-        .map_err(|e| internal("password verification task", e))?;
-
-    let user = match user {
-        Some(u) if password_ok && u.active => u,
-        _ => {
-            state.db.record_login_failure(&key, client_ip, now).await?;
-            tracing::info!(username = %key, ip = client_ip, "sign-in failed");
-            return Err(AppError::BadCredentials);
-        }
-    };
-
-    state.db.clear_login_failures(&key, now - window).await?;
+) -> Result<String, AppError> {
     let token = new_token();
     let ua: String = user_agent.chars().take(256).collect();
-    state.db.create_session(&token_hash(&token), user.id, now, client_ip, &ua).await?;
+    state.db.create_session(&token_hash(&token), user.id, now_ms(), client_ip, &ua).await?;
     tracing::info!(user_id = user.id, username = %user.username, "signed in");
-    let role = user.role();
-    Ok((token, AuthUser { id: user.id, username: user.username, name: user.name, role }))
+    Ok(token)
 }
 
 pub async fn logout(state: &AppState, auth: &Authentication) -> Result<(), AppError> {
@@ -265,17 +266,10 @@ fn is_page(path: &str) -> bool {
 /// the sign-in page, a signed-in one away from it. Server functions and API routes answer
 /// 401/403 themselves via [`require_user`] and [`require_admin`].
 pub async fn middleware(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let headers = req.headers();
-    let https = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("https"));
-    let client_ip = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned());
-    let token = session_token(headers);
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
+    let client = client::resolve(peer, req.headers(), &state.config.server);
+    let https = client.https;
+    let token = session_token(&state, req.headers(), https);
     let user = match &token {
         Some(t) => match resolve(&state, t).await {
             Ok(user) => user,
@@ -297,7 +291,13 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
         }
     }
 
-    let auth = Authentication { user, token_hash: token.as_deref().map(token_hash), client_ip, https };
+    let auth = Authentication {
+        user,
+        token_hash: token.as_deref().map(token_hash),
+        client_ip: client.ip.to_string(),
+        https,
+        origin: client.origin,
+    };
     req.extensions_mut().insert(auth);
     let response = next.run(req).await;
     with_cleared_cookie(response, &state, https, stale_cookie)
@@ -310,12 +310,20 @@ fn with_cleared_cookie(mut response: Response, state: &AppState, https: bool, st
     response
 }
 
-/// Where to go after signing in: only a local path, never another site (`//evil.example`).
+/// Where to go after signing in: only a path on this site. Anything else — another site
+/// (`//evil.example`, `/\\evil.example`, `https:…`), a control character (browsers drop a tab
+/// or newline, turning `/<TAB>/evil.example` into `//evil.example`), a character a `Location`
+/// header cannot carry — goes to the Overview.
 pub fn safe_next(next: Option<&str>) -> String {
+    let local = |n: &str| {
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && n.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
+            && n != "/login"
+            && !n.starts_with("/login?")
+    };
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && n != "/login" => {
-            n.to_owned()
-        }
+        Some(n) if local(n) => n.to_owned(),
         _ => "/".to_owned(),
     }
 }
@@ -335,11 +343,10 @@ pub async fn require_user() -> Result<AuthUser, AppError> {
 }
 
 /// The signed-in admin, or `Unauthorized`/`Forbidden`.
-pub async fn require_admin() -> Result<AuthUser, AppError> {
+pub async fn require_admin() -> Result<Admin, AppError> {
     let user = require_user().await?;
-    user.ensure_admin()
-        .inspect_err(|_| tracing::warn!(user_id = user.id, "agent refused an admin function"))?;
-    Ok(user)
+    let id = user.id;
+    user.admin().inspect_err(|_| tracing::warn!(user_id = id, "agent refused an admin function"))
 }
 
 // ---- the page being rendered -----------------------------------------------------------------
@@ -390,10 +397,35 @@ mod tests {
     #[test]
     fn next_is_local_only() {
         assert_eq!(safe_next(Some("/admin/users")), "/admin/users");
-        assert_eq!(safe_next(Some("//evil.example")), "/");
-        assert_eq!(safe_next(Some("https://evil.example")), "/");
-        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(
+            safe_next(Some("/contacts?q=5737%202333&status=new_lead")),
+            "/contacts?q=5737%202333&status=new_lead"
+        );
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\nSet-Cookie: x=1",
+            "/a\\b",
+            "/é",
+            "/a b",
+            "\u{0}",
+            "evil.example",
+            "",
+            "/login",
+            "/login?next=/admin",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
         assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn secure_cookies_are_host_prefixed() {
+        assert_eq!(cookie_name(SESSION_COOKIE, true), "__Host-contactdesk_session");
+        assert_eq!(cookie_name(SESSION_COOKIE, false), "contactdesk_session");
     }
 
     #[test]
@@ -410,6 +442,7 @@ mod tests {
     fn cookie_is_read_among_others() {
         let mut headers = HeaderMap::new();
         headers.insert(header::COOKIE, HeaderValue::from_static("a=1; contactdesk_session=tok; b=2"));
-        assert_eq!(session_token(&headers).as_deref(), Some("tok"));
+        assert_eq!(cookie_value(&headers, SESSION_COOKIE).as_deref(), Some("tok"));
+        assert_eq!(cookie_value(&headers, "__Host-contactdesk_session"), None);
     }
 }

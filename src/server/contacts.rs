@@ -3,7 +3,7 @@
 
 use super::{
     AppState,
-    auth::AuthUser,
+    auth::{Admin, AuthUser},
     contact_updates, customers,
     db::{
         contact_updates::{ContactRow, PolicyRow},
@@ -136,7 +136,8 @@ pub async fn edit(
         contact_updates::capture(state, agent, &contact, None, c, edit.idempotency_key.clone()).await?;
     }
     if name != contact.name || status != contact.status {
-        if !state.db.edit_contact(id, &name, status, time::now_ms()).await? {
+        let detail = edit_detail(id, (&contact.name, &name), (contact.status, status));
+        if !state.db.edit_contact(id, &name, status, agent.id, &detail, time::now_ms()).await? {
             return Err(AppError::NotFound("No such contact.".into()));
         }
         tracing::info!(contact_id = id, agent = agent.id, "contact edited");
@@ -144,10 +145,25 @@ pub async fn edit(
     customers::contact(state, id).await
 }
 
+/// The audit entry of an edit: what changed, from what to what.
+fn edit_detail(
+    id: i64,
+    (old_name, name): (&str, &str),
+    (old_status, status): (ContactStatus, ContactStatus),
+) -> String {
+    let mut changes = Vec::new();
+    if old_name != name {
+        changes.push(format!("name {old_name:?} → {name:?}"));
+    }
+    if old_status != status {
+        changes.push(format!("status {} → {}", old_status.as_str(), status.as_str()));
+    }
+    format!("contact {id}: {}", changes.join(", "))
+}
+
 /// Deletes a contact nothing refers to; one with calls, corrections, policies or messages stays
 /// (409 saying what it has). For admins.
-pub async fn delete(state: &AppState, admin: &AuthUser, id: i64) -> Result<ContactRow, AppError> {
-    admin.ensure_admin()?;
+pub async fn delete(state: &AppState, admin: &Admin, id: i64) -> Result<ContactRow, AppError> {
     match state.db.delete_contact(id, admin.id, time::now_ms()).await? {
         Deleted::Contact(contact) => {
             tracing::info!(contact_id = id, admin = admin.id, "contact deleted");

@@ -3,13 +3,16 @@
 
 use std::time::{Duration, Instant};
 
-use super::{AppState, auth::AuthUser, time};
+use super::{
+    AppState,
+    auth::{Admin, AuthUser},
+    time,
+};
 use crate::{
     domain::{
         contact_update::UpdateReason,
         dashboard::{AgentCounts, CHART_DAYS, Dashboard, DayCounts, OldestPending},
         overview::Home,
-        user::Role,
     },
     error::AppError,
 };
@@ -21,14 +24,16 @@ const TTL: Duration = Duration::from_secs(5);
 
 /// The Overview page: the figures every user sees and, for an admin, the dashboard below them.
 pub async fn home(state: &AppState, user: &AuthUser) -> Result<Home, AppError> {
-    let admin = user.role == Role::Admin;
-    let overview = state.overview(admin).await?;
-    let dashboard = if admin { Some(dashboard(state, user).await?) } else { None };
+    let admin = user.clone().admin().ok();
+    let overview = state.overview(admin.is_some()).await?;
+    let dashboard = match &admin {
+        Some(admin) => Some(dashboard(state, admin).await?),
+        None => None,
+    };
     Ok(Home { overview, dashboard })
 }
 
-pub async fn dashboard(state: &AppState, admin: &AuthUser) -> Result<Dashboard, AppError> {
-    admin.ensure_admin()?;
+pub async fn dashboard(state: &AppState, _admin: &Admin) -> Result<Dashboard, AppError> {
     let mut cache = state.dashboard.lock().await;
     if let Some((at, d)) = cache.as_ref()
         && at.elapsed() < TTL

@@ -39,6 +39,10 @@ impl IntoResponse for AppError {
         let body = serde_json::json!({
             "error": { "code": self.code(), "message": self.to_string(), "fields": fields }
         });
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after() {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }

@@ -16,7 +16,7 @@ use std::{
 
 use super::{
     AppState,
-    auth::AuthUser,
+    auth::Admin,
     db::{Db, contact_updates::ContactUpdateRow, exports::ExportRow},
     report::resolve,
     time,
@@ -135,11 +135,10 @@ fn summary(row: ExportRow) -> ExportSummary {
 /// them.
 pub async fn create(
     state: &AppState,
-    admin: &AuthUser,
+    admin: &Admin,
     filter: &ReportFilter,
     format: ExportFormat,
 ) -> Result<ExportSummary, AppError> {
-    admin.ensure_admin()?;
     let mut query = resolve(filter, Leads::Exclude);
     query.up_to_id = Some(state.db.max_update_id().await?);
     if format == ExportFormat::Xlsx {
@@ -172,8 +171,7 @@ pub async fn create(
 }
 
 /// The latest exports, newest first.
-pub async fn recent(state: &AppState, admin: &AuthUser, limit: i64) -> Result<Vec<ExportSummary>, AppError> {
-    admin.ensure_admin()?;
+pub async fn recent(state: &AppState, _admin: &Admin, limit: i64) -> Result<Vec<ExportSummary>, AppError> {
     Ok(state.db.recent_exports(limit).await?.into_iter().map(summary).collect())
 }
 
@@ -184,8 +182,7 @@ pub struct ExportFile {
     pub summary: ExportSummary,
 }
 
-pub async fn open(state: &AppState, admin: &AuthUser, id: i64) -> Result<ExportFile, AppError> {
-    admin.ensure_admin()?;
+pub async fn open(state: &AppState, _admin: &Admin, id: i64) -> Result<ExportFile, AppError> {
     let row = state.db.export_by_id(id).await?.ok_or_else(|| no_such_export(id))?;
     let path = file_path(state, id, row.format);
     let file = tokio::fs::File::open(&path).await.map_err(|_| {
@@ -202,8 +199,7 @@ fn no_such_export(id: i64) -> AppError {
 }
 
 /// Marks synced exactly the updates the export contained that are still pending.
-pub async fn sync(state: &AppState, admin: &AuthUser, id: i64) -> Result<SyncOutcome, AppError> {
-    admin.ensure_admin()?;
+pub async fn sync(state: &AppState, admin: &Admin, id: i64) -> Result<SyncOutcome, AppError> {
     state.db.export_by_id(id).await?.ok_or_else(|| no_such_export(id))?;
     let (rows, synced) = state.db.sync_export(id, admin.id, time::now_ms()).await?;
     super::dashboard::forget(state).await;

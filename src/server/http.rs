@@ -83,9 +83,12 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(time_limit))
         // Added after the timeout, so outside it: uploads have an idle timeout of their own.
         .merge(super::rest::upload_router(state.config.uploads.max_bytes))
+        // Inside auth, which resolved the client's origin.
+        .layer(middleware::from_fn(super::same_origin::guard))
         .layer(middleware::from_fn_with_state(state.clone(), auth::middleware))
         .layer(
             ServiceBuilder::new()
+                .layer(middleware::map_request(drop_odd_request_id))
                 .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(request_span))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
@@ -121,13 +124,28 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// A client's `X-Request-Id` is kept only when it looks like one (a UUID, a proxy's hex id):
+/// 1–64 letters, digits, `-`, `_`, `.` or `:`. Anything else is replaced by our own, so a client
+/// cannot write arbitrary text, or a secret, into every log line of its request.
+async fn drop_odd_request_id(mut req: axum::extract::Request) -> axum::extract::Request {
+    let odd = req.headers().get_all(&REQUEST_ID).iter().count() > 1
+        || req.headers().get(&REQUEST_ID).is_some_and(|v| !is_request_id(v.as_bytes()));
+    if odd {
+        req.headers_mut().remove(&REQUEST_ID);
+    }
+    req
+}
+
+fn is_request_id(v: &[u8]) -> bool {
+    (1..=64).contains(&v.len()) && v.iter().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(b))
+}
+
 /// The span of one request: its id (kept if the proxy sent one) is on every log line within.
 fn request_span(req: &Request<axum::body::Body>) -> tracing::Span {
     let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
     tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
 }
 
-/// Alive: the process answers.
 /// Answers 408 to a request that takes longer than its limit (uploads have an idle timeout of
 /// their own and are routed outside this layer).
 async fn time_limit(req: axum::extract::Request, next: middleware::Next) -> axum::response::Response {
@@ -138,6 +156,7 @@ async fn time_limit(req: axum::extract::Request, next: middleware::Next) -> axum
     }
 }
 
+/// Alive: the process answers.
 async fn healthz() -> &'static str {
     "ok"
 }
@@ -192,4 +211,18 @@ pub async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing in-flight requests");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_request_id;
+
+    #[test]
+    fn only_id_shaped_request_ids_are_kept() {
+        assert!(is_request_id(b"3f1c2a9e-8d4b-4c6f-9a7e-2b5d1e0f4a3c"));
+        assert!(is_request_id(b"haproxy:0A1B.42_x"));
+        for odd in [&b""[..], b"a b", b"password=hunter2", b"<script>", &[b'a'; 65][..], "é".as_bytes()] {
+            assert!(!is_request_id(odd), "{odd:?}");
+        }
+    }
 }

@@ -16,7 +16,7 @@ use tokio::sync::mpsc;
 
 use super::{
     AppState,
-    auth::AuthUser,
+    auth::Admin,
     db::{
         Db,
         import::{ImportRow, RowOutcome},
@@ -67,7 +67,7 @@ pub async fn import_csv<R: Read + Send + 'static>(db: &Db, reader: R) -> Result<
 
 /// A fresh file under the data folder for `admin`'s upload to be written to before it is
 /// imported: spooling keeps memory bounded whatever the size of the upload.
-pub async fn spool_path(state: &AppState, admin: &AuthUser) -> Result<PathBuf, AppError> {
+pub async fn spool_path(state: &AppState, admin: &Admin) -> Result<PathBuf, AppError> {
     let spool_dir = state.config.storage.data_dir.join("imports");
     tokio::fs::create_dir_all(&spool_dir).await.map_err(|e| internal("creating the import folder", e))?;
     Ok(spool_dir.join(format!("upload-{}-{}.csv", admin.id, now_ms())))
@@ -77,7 +77,7 @@ pub async fn spool_path(state: &AppState, admin: &AuthUser) -> Result<PathBuf, A
 /// been read, and records the import in the audit log as `admin`'s.
 pub async fn import_upload(
     state: &AppState,
-    admin: &AuthUser,
+    admin: &Admin,
     name: &str,
     spool: &Path,
 ) -> Result<ImportReport, AppError> {

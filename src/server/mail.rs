@@ -22,7 +22,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{
     AppState,
-    auth::AuthUser,
+    auth::{Admin, AuthUser},
     config::{MailSettings, SmtpTls},
     customers,
     db::{
@@ -187,7 +187,12 @@ pub async fn email_payment_qr(
 }
 
 /// One page of the outbox, newest first, filtered.
-pub async fn outbox(state: &AppState, filter: &OutboxFilter, page: i64) -> Result<OutboxPage, AppError> {
+pub async fn outbox(
+    state: &AppState,
+    _admin: &Admin,
+    filter: &OutboxFilter,
+    page: i64,
+) -> Result<OutboxPage, AppError> {
     let page = page.clamp(1, 100_000);
     let q = filter.q.trim();
     if q.chars().count() > 100 {
@@ -220,8 +225,7 @@ pub async fn messages_of(state: &AppState, contact_id: i64) -> Result<Vec<Outbox
 
 /// Sends a sent or failed message again, to the contact's *current* address (a bounce is
 /// usually followed by a corrected one), as a new message that links to the original.
-pub async fn resend(state: &AppState, admin: &AuthUser, id: i64) -> Result<OutboxMessage, AppError> {
-    admin.ensure_admin()?;
+pub async fn resend(state: &AppState, admin: &Admin, id: i64) -> Result<OutboxMessage, AppError> {
     let original = state.db.email(id).await?.ok_or_else(|| AppError::NotFound("No such message.".into()))?;
     let to = original.current_email.clone().ok_or_else(|| {
         AppError::Conflict("The contact has no email address now: add one with Update Contact first.".into())
@@ -244,8 +248,7 @@ pub async fn resend(state: &AppState, admin: &AuthUser, id: i64) -> Result<Outbo
 }
 
 /// Cancels a queued message (not one a sender is delivering at this moment).
-pub async fn cancel(state: &AppState, admin: &AuthUser, id: i64) -> Result<OutboxMessage, AppError> {
-    admin.ensure_admin()?;
+pub async fn cancel(state: &AppState, admin: &Admin, id: i64) -> Result<OutboxMessage, AppError> {
     match state.db.cancel_email(id, admin.id, time::now_ms()).await? {
         EmailChange::Done(row) => {
             tracing::info!(email_id = id, admin = admin.id, "email cancelled");

@@ -4,7 +4,7 @@
 //! streamed twice (fallback, then the resolved chunk). Here the page's own server function runs
 //! first, in the request's context (the same access check, span and answer as when the browser
 //! calls it), and its answer rides in the request's extensions, where the page reads it
-//! synchronously. A route without a loader still works: its page fetches through a resource.
+//! synchronously. A route without a loader still works: its page fetches in the browser.
 
 use std::collections::HashMap;
 
@@ -25,12 +25,12 @@ use crate::{
         overview::get_home,
         payment_qr::list_outbox,
         report::load_report,
+        tokens::load_tokens_page,
         users::list_users,
     },
     components::page_data::Preloaded,
-    domain::{contact::ContactStatus, payment_qr::MessageStatus, user::Role},
+    domain::{contact::ContactStatus, payment_qr::OutboxFilter, url::page_number, user::Role},
     error::AppError,
-    pages::admin_tokens::tokens_and_users,
 };
 
 /// Runs the loader of the matched page route, for a signed-in user's `GET`.
@@ -73,20 +73,18 @@ async fn load(route: &str, admin: bool, state: &AppState, parts: &mut Parts) {
         }
         "/admin/outbox" => {
             let params = params_of(&query);
-            let status = params.get("status").and_then(|s| MessageStatus::parse(s).ok());
-            let q = params.get("q").cloned().unwrap_or_default();
-            let status = status.map(|s| s.as_str().to_owned());
-            preloaded(state, parts, list_outbox(page_of(&params), status, Some(q))).await
+            let f = OutboxFilter::from_params(|name| params.get(name).cloned());
+            let status = f.status.map(|s| s.as_str().to_owned());
+            preloaded(state, parts, list_outbox(page_of(&params), status, Some(f.q))).await
         }
-        "/admin/tokens" => preloaded(state, parts, tokens_and_users()).await,
+        "/admin/tokens" => preloaded(state, parts, load_tokens_page()).await,
         "/admin/users" => preloaded(state, parts, list_users()).await,
         _ => {}
     }
 }
 
-/// The `page` parameter as the pages read it (`components::pager::use_page`).
 fn page_of(params: &HashMap<String, String>) -> i64 {
-    params.get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1)
+    page_number(params.get("page").map(String::as_str))
 }
 
 /// Runs `load` (a server function) inside a reactive owner holding what server functions read

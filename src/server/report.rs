@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::{
     AppState,
-    auth::AuthUser,
+    auth::Admin,
     db::report::{RejectOutcome, ReportRecord, UpdateQuery},
     time,
 };
@@ -73,11 +73,10 @@ fn page_paging(params: &HashMap<String, String>) -> Paging {
 /// Matching updates, newest first: the total and one page.
 pub async fn list(
     state: &AppState,
-    admin: &AuthUser,
+    _admin: &Admin,
     filter: &ReportFilter,
     paging: Paging,
 ) -> Result<(i64, Vec<ReportRecord>), AppError> {
-    admin.ensure_admin()?;
     let query = resolve(filter, Leads::Include);
     let total = state.db.count_updates(&query).await?;
     let rows = state.db.list_updates(&query, paging.limit, paging.offset).await?;
@@ -85,8 +84,7 @@ pub async fn list(
 }
 
 /// The report page for the query string of its URL.
-pub async fn page(state: &AppState, admin: &AuthUser, query: &str) -> Result<ReportPage, AppError> {
-    admin.ensure_admin()?;
+pub async fn page(state: &AppState, _admin: &Admin, query: &str) -> Result<ReportPage, AppError> {
     let params = params_of(query);
     let filter = ReportFilter::from_params(|k| params.get(k).cloned())?;
     let paging = page_paging(&params);
@@ -139,8 +137,7 @@ pub enum SyncedOne {
 }
 
 /// Marks one update synced. Already synced: unchanged, not an error; rejected: a conflict.
-pub async fn sync_one(state: &AppState, admin: &AuthUser, id: i64) -> Result<SyncedOne, AppError> {
-    admin.ensure_admin()?;
+pub async fn sync_one(state: &AppState, admin: &Admin, id: i64) -> Result<SyncedOne, AppError> {
     let record = state.db.update_record(id).await?.ok_or_else(|| no_such_update(id))?;
     match record.update.status {
         UpdateStatus::Synced => return Ok(SyncedOne::Already(record)),
@@ -169,8 +166,7 @@ fn no_such_update(id: i64) -> AppError {
 
 /// Marks the pending ones among `ids` synced; the others (synced, rejected, unknown) are
 /// counted as skipped.
-pub async fn sync_ids(state: &AppState, admin: &AuthUser, ids: &[i64]) -> Result<SyncOutcome, AppError> {
-    admin.ensure_admin()?;
+pub async fn sync_ids(state: &AppState, admin: &Admin, ids: &[i64]) -> Result<SyncOutcome, AppError> {
     if ids.is_empty() {
         return Err(AppError::invalid("update_ids", "Select at least one update."));
     }
@@ -193,11 +189,10 @@ pub async fn sync_ids(state: &AppState, admin: &AuthUser, ids: &[i64]) -> Result
 /// id the admin's page showed): never one captured after the admin confirmed.
 pub async fn sync_matching(
     state: &AppState,
-    admin: &AuthUser,
+    admin: &Admin,
     filter: &ReportFilter,
     as_of: i64,
 ) -> Result<SyncOutcome, AppError> {
-    admin.ensure_admin()?;
     if as_of < 0 {
         return Err(AppError::invalid("as_of", "as_of is the newest update id the page showed."));
     }
@@ -216,11 +211,10 @@ pub async fn sync_matching(
 /// Rejects a pending update; the contact's current value falls back field by field.
 pub async fn reject(
     state: &AppState,
-    admin: &AuthUser,
+    admin: &Admin,
     id: i64,
     reason: &str,
 ) -> Result<ReportRecord, AppError> {
-    admin.ensure_admin()?;
     let reason = crate::domain::report::parse_reject_reason(reason)?;
     let outcome = state.db.reject_update(id, admin.id, &reason, time::now_ms()).await?;
     super::dashboard::forget(state).await;

@@ -6,7 +6,7 @@ use leptos::config::LeptosOptions;
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
 use super::{
-    AppState, config::Config, db::Db, http, seed, state::Assets, storage::AudioStorage, time::now_ms,
+    AppState, config::Config, db::Db, device::DeviceKey, http, seed, state::Assets, storage::AudioStorage,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -55,14 +55,6 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
     if config.demo.seed {
         seed::seed_if_empty(&db).await.map_err(|e| StartError::Seed(e.to_string()))?;
     }
-    let now = now_ms();
-    let idle = config.auth.idle().as_millis() as i64;
-    let absolute = config.auth.absolute().as_millis() as i64;
-    match db.delete_expired_sessions(now - idle, now - absolute).await {
-        Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
-        Ok(_) => {}
-        Err(e) => tracing::warn!(error = %e, "could not remove expired sessions"),
-    }
     match db.index_missing_names().await {
         Ok(n) if n > 0 => tracing::info!(contacts = n, "search index built for existing contacts"),
         Ok(_) => {}
@@ -74,9 +66,12 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
     if let Err(e) = recordings.remove_abandoned(idle).await {
         tracing::warn!(error = %e, "could not remove the temporary files of interrupted uploads");
     }
+    let device_key = DeviceKey::load(&db)
+        .await
+        .map_err(|source| StartError::Database { url: config.database.url.clone(), source })?;
     let options = leptos_options(&config);
     let assets = Assets::discover(&options);
-    Ok(AppState::new(options, db, config, assets, recordings, demo))
+    Ok(AppState::new(options, db, config, assets, recordings, device_key, demo))
 }
 
 fn leptos_options(config: &Config) -> LeptosOptions {

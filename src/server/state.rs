@@ -11,7 +11,10 @@ use std::{
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
-use super::{config::Config, contact_updates::UpdateWriter, db::Db, mail::Mailer, storage::AudioStorage};
+use super::{
+    config::Config, contact_updates::UpdateWriter, db::Db, device::DeviceKey, housekeeping::Housekeeper,
+    mail::Mailer, sign_in::PasswordGate, storage::AudioStorage,
+};
 use crate::{
     domain::{dashboard::Dashboard, overview::Overview},
     error::AppError,
@@ -33,6 +36,12 @@ pub struct AppState {
     pub mailer: Mailer,
     /// Where call recordings are stored.
     pub recordings: AudioStorage,
+    /// The bound on concurrent password checks.
+    pub passwords: PasswordGate,
+    /// Signs and checks device cookies (see `device`).
+    pub device_key: DeviceKey,
+    /// Purges expired sessions and forgotten throttle counters while the server runs.
+    housekeeper: Arc<Housekeeper>,
     demo_data: Arc<AtomicBool>,
     /// Held while the figures are recomputed, so concurrent page views wait for one computation
     /// instead of each starting their own.
@@ -48,10 +57,14 @@ impl AppState {
         config: Config,
         assets: Assets,
         recordings: AudioStorage,
+        device_key: DeviceKey,
         demo: bool,
     ) -> Self {
         Self {
             recordings,
+            passwords: PasswordGate::new(config.auth.max_concurrent_hashes),
+            device_key,
+            housekeeper: Arc::new(Housekeeper::start(db.clone(), &config.auth)),
             leptos_options,
             updates: UpdateWriter::spawn(db.clone()),
             mailer: Mailer::start(db.clone(), &config.mail),

@@ -1,7 +1,7 @@
 //! API tokens: issued for a user with a scope, stored hashed, shown once, revocable at once.
 
 use super::{
-    auth::{AuthUser, token_hash},
+    auth::{Admin, AuthUser, token_hash},
     db::{
         Db,
         api_tokens::{NewTokenRow, TokenListRow},
@@ -26,13 +26,10 @@ pub struct TokenPrincipal {
 
 /// Issues a token acting for the (active) user `new.username`; `actor` is the admin who asked, `None`
 /// for the command line. The secret is returned this once and never stored.
-pub async fn issue(db: &Db, actor: Option<&AuthUser>, new: NewToken) -> Result<IssuedToken, AppError> {
+pub async fn issue(db: &Db, actor: Option<&Admin>, new: NewToken) -> Result<IssuedToken, AppError> {
     use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
     use rand::RngCore;
 
-    if let Some(admin) = actor {
-        admin.ensure_admin()?;
-    }
     let user = db
         .user_by_username(&new.username)
         .await?
@@ -60,14 +57,12 @@ pub async fn issue(db: &Db, actor: Option<&AuthUser>, new: NewToken) -> Result<I
 }
 
 /// Every token for Admin → Tokens.
-pub async fn list(db: &Db, admin: &AuthUser) -> Result<Vec<TokenSummary>, AppError> {
-    admin.ensure_admin()?;
+pub async fn list(db: &Db, _admin: &Admin) -> Result<Vec<TokenSummary>, AppError> {
     Ok(db.list_api_tokens().await?.into_iter().map(summary).collect())
 }
 
 /// Revokes a token; the next request that presents it gets 401. Revoking twice is harmless.
-pub async fn revoke(db: &Db, admin: &AuthUser, id: i64) -> Result<TokenSummary, AppError> {
-    admin.ensure_admin()?;
+pub async fn revoke(db: &Db, admin: &Admin, id: i64) -> Result<TokenSummary, AppError> {
     let row = db.api_token_by_id(id).await?.ok_or_else(|| AppError::NotFound("No such token.".into()))?;
     let detail = format!("{} for {} ({})", row.name, row.username, row.scope);
     if db.revoke_api_token(id, Some(admin.id), &detail, now_ms()).await? {

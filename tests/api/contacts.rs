@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::{
     customers::{contact_id, seed},
-    helpers::{AGENT, TestApp},
+    helpers::{ADMIN, AGENT, TestApp},
 };
 
 async fn send(
@@ -378,4 +378,38 @@ async fn the_contact_forms_server_functions_create_and_edit() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn an_agent_s_edit_of_name_and_status_goes_to_the_audit_log() {
+    let app = TestApp::spawn().await;
+    let token = app.token(AGENT.0, "api").await;
+    let (status, created) = send(
+        &app,
+        Method::POST,
+        "/v1/contacts",
+        &token,
+        Some(json!({"name": "Anil Audit", "email": "anil@example.mu"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_i64().unwrap();
+
+    let (status, body) =
+        send(&app, Method::PUT, &format!("/v1/contacts/{id}"), &token, Some(json!({"name": "Anil Audited"})))
+            .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let admin = app.signed_in(ADMIN).await;
+    let response = app.call(&admin, "admin/activity", &[("action", "contact.edit"), ("page", "1")]).await;
+    let activity: Value = response.json().await.unwrap();
+    let entry = &activity["entries"][0];
+    assert_eq!(entry["actor"], "Test agent", "the agent who edited: {activity}");
+    let detail = entry["detail"].as_str().unwrap();
+    assert!(detail.contains("\"Anil Audit\" → \"Anil Audited\""), "{detail}");
+    // A no-op edit writes nothing.
+    send(&app, Method::PUT, &format!("/v1/contacts/{id}"), &token, Some(json!({"name": "Anil Audited"})))
+        .await;
+    let again = app.state().db.recent_audit(10).await.unwrap();
+    assert_eq!(again.iter().filter(|(action, _)| action == "contact.edit").count(), 1);
 }

@@ -4,8 +4,12 @@ use contactdesk::{
     domain::user::Role,
     server::{auth::hash_password, config::Config, startup, time::now_ms},
 };
+use std::{net::IpAddr, sync::Mutex};
+
 use reqwest::{Client, Response, StatusCode, redirect::Policy};
 use tempfile::TempDir;
+
+use crate::logs;
 
 pub const ADMIN: (&str, &str) = ("admin", "admin-password-1");
 pub const AGENT: (&str, &str) = ("agent", "agent-password-1");
@@ -14,7 +18,23 @@ pub struct TestApp {
     pub running: Option<startup::Running>,
     pub base: String,
     pub config: Config,
+    /// Every secret this app issued or was given: none may appear in a log line.
+    secrets: Mutex<Vec<String>>,
+    /// Where the log stood when this app started.
+    log_mark: usize,
     _dir: TempDir,
+}
+
+/// As it ends, an app checks that no secret it saw reached a log line written during its life.
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let secrets = self.secrets.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let leaks = logs::leaks(self.log_mark, &secrets);
+        assert!(leaks.is_empty(), "secrets in the log: {leaks:#?}");
+    }
 }
 
 impl TestApp {
@@ -24,6 +44,8 @@ impl TestApp {
     }
 
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        logs::install();
+        let log_mark = logs::mark();
         let dir = tempfile::tempdir().expect("temporary folder");
         let mut config = Config::default();
         config.server.site_addr = "127.0.0.1:0".parse().expect("address");
@@ -37,7 +59,8 @@ impl TestApp {
             db.insert_user(username, &format!("Test {username}"), role, &hash, now_ms()).await.expect("user");
         }
         let base = format!("http://{}", running.addr);
-        Self { running: Some(running), base, config, _dir: dir }
+        let secrets = Mutex::new(vec![ADMIN.1.to_owned(), AGENT.1.to_owned()]);
+        Self { running: Some(running), base, config, secrets, log_mark, _dir: dir }
     }
 
     /// A second instance on this one's database (its users and data), as a second server of
@@ -49,7 +72,8 @@ impl TestApp {
         adjust(&mut config);
         let running = startup::start(config.clone()).await.expect("second instance starts");
         let base = format!("http://{}", running.addr);
-        Self { running: Some(running), base, config, _dir: dir }
+        let secrets = Mutex::new(self.secrets.lock().unwrap_or_else(|e| e.into_inner()).clone());
+        Self { running: Some(running), base, config, secrets, log_mark: logs::mark(), _dir: dir }
     }
 
     pub fn state(&self) -> &contactdesk::server::AppState {
@@ -77,13 +101,43 @@ impl TestApp {
         Client::builder().cookie_store(true).redirect(Policy::none()).build().expect("client")
     }
 
+    /// A browser-like client whose connections come from `ip` (any of 127.0.0.0/8 reaches
+    /// the app): another machine, as far as the app can tell.
+    pub fn client_from(&self, ip: &str) -> Client {
+        let ip: IpAddr = ip.parse().expect("an address");
+        Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .local_address(ip)
+            .build()
+            .expect("client")
+    }
+
+    /// Remembers a secret this test handled: no log line may hold it.
+    pub fn secret(&self, secret: &str) {
+        self.secrets.lock().unwrap_or_else(|e| e.into_inner()).push(secret.to_owned());
+    }
+
+    /// Every cookie value a response sets is a secret.
+    fn cookie_secrets(&self, response: &Response) {
+        for cookie in response.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()) {
+            let value = cookie.split(';').next().and_then(|kv| kv.split_once('=')).map_or("", |(_, v)| v);
+            self.secret(value);
+        }
+    }
+
     /// Calls a server function with form fields, as the browser's forms do.
     pub async fn call(&self, client: &Client, endpoint: &str, form: &[(&str, &str)]) -> Response {
         client.post(self.url(&format!("/api/{endpoint}"))).form(form).send().await.expect("request")
     }
 
     pub async fn login(&self, client: &Client, (username, password): (&str, &str)) -> Response {
-        self.call(client, "auth/login", &[("username", username), ("password", password), ("next", "")]).await
+        self.secret(password);
+        let response = self
+            .call(client, "auth/login", &[("username", username), ("password", password), ("next", "")])
+            .await;
+        self.cookie_secrets(&response);
+        response
     }
 
     /// A client already signed in.
@@ -97,7 +151,10 @@ impl TestApp {
     /// A fresh API token for `username` with `scope` (`upload` or `api`), as the CLI issues one.
     pub async fn token(&self, username: &str, scope: &str) -> String {
         let new = contactdesk::domain::token::NewToken::parse(username, scope, "test token").expect("token");
-        contactdesk::server::tokens::issue(&self.state().db, None, new).await.expect("issue").token
+        let token =
+            contactdesk::server::tokens::issue(&self.state().db, None, new).await.expect("issue").token;
+        self.secret(&token);
+        token
     }
 
     /// The username the server sees for this client, if any.
@@ -109,13 +166,18 @@ impl TestApp {
     }
 }
 
-/// The value of the session cookie a response sets.
+/// The session cookie a response sets (plain HTTP's name).
 pub fn session_cookie(response: &Response) -> Option<String> {
+    session_cookie_named(response, "contactdesk_session")
+}
+
+/// The `Set-Cookie` of the cookie `name` in a response.
+pub fn session_cookie_named(response: &Response, name: &str) -> Option<String> {
     response
         .headers()
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("contactdesk_session="))
+        .find(|v| v.strip_prefix(name).is_some_and(|rest| rest.starts_with('=')))
         .map(str::to_owned)
 }

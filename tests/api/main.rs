@@ -1,6 +1,7 @@
 //! HTTP-level tests: the real app on a random port with its own SQLite file each.
 
 mod access;
+mod access_matrix;
 mod auth;
 mod call_logs;
 mod calls;
@@ -10,10 +11,14 @@ mod dashboard;
 mod exports;
 mod helpers;
 mod import;
+mod logging;
+mod logs;
 mod openapi;
 mod outbox;
 mod pages;
 mod payment_qr;
 mod report;
+mod request_forgery;
 mod rest;
+mod throttle;
 mod users;

@@ -156,30 +156,17 @@ async fn bad_parameters_get_422_naming_each_field() {
     }
     let response = admin.patch(app.url("/v1/customer_contact_updates/abc/sync")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let response = admin
-        .post(app.url("/v1/customer_contact_updates/bulk-sync"))
-        .json(&json!({"update_ids": "all"}))
-        .send()
-        .await
-        .unwrap();
+    let post = |path: &str, body: Value| admin.post(app.url(path)).json(&body).send();
+    let response =
+        post("/v1/customer_contact_updates/bulk-sync", json!({"update_ids": "all"})).await.unwrap();
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["fields"][0]["field"], "update_ids", "{body}");
-    let response = admin
-        .post(app.url("/v1/customer_contact_updates/1/reject"))
-        .json(&json!({"why": "x"}))
-        .send()
-        .await
-        .unwrap();
+    let response = post("/v1/customer_contact_updates/1/reject", json!({"why": "x"})).await.unwrap();
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["fields"][0]["field"], "reason", "{body}");
-    let response = admin
-        .post(app.url("/v1/customer_contact_updates/bulk-sync"))
-        .json(&json!({"update_ids": []}))
-        .send()
-        .await
-        .unwrap();
+    let response = post("/v1/customer_contact_updates/bulk-sync", json!({"update_ids": []})).await.unwrap();
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 

@@ -28,6 +28,13 @@ fn parse_bool(value: &str) -> Result<bool, String> {
     }
 }
 
+fn some<T: FromStr>(value: &str) -> Result<Option<T>, String>
+where
+    T::Err: std::fmt::Display,
+{
+    parse(value).map(Some)
+}
+
 fn text(value: &str) -> Result<String, String> {
     Ok(value.to_owned())
 }
@@ -55,6 +62,8 @@ pub const ENV_OVERRIDES: &[(&str, &str, Setter)] = overrides![
     "LEPTOS_SITE_ADDR" => server.site_addr: parse,
     "LEPTOS_SITE_ROOT" => server.site_root: path,
     "CONTACTDESK_SHUTDOWN_GRACE_SECONDS" => server.shutdown_grace_seconds: parse,
+    "CONTACTDESK_TRUSTED_PROXIES" => server.trusted_proxies: parse,
+    "CONTACTDESK_PUBLIC_ORIGIN" => server.public_origin: some,
     "CONTACTDESK_DATABASE_URL" => database.url: text,
     "CONTACTDESK_DATABASE_MAX_CONNECTIONS" => database.max_connections: parse,
     "CONTACTDESK_DATABASE_BUSY_TIMEOUT_MS" => database.busy_timeout_ms: parse,
@@ -62,9 +71,18 @@ pub const ENV_OVERRIDES: &[(&str, &str, Setter)] = overrides![
     "CONTACTDESK_SESSION_IDLE_MINUTES" => auth.session_idle_minutes: parse,
     "CONTACTDESK_SESSION_ABSOLUTE_HOURS" => auth.session_absolute_hours: parse,
     "CONTACTDESK_COOKIE_SECURE" => auth.cookie_secure: parse_choice,
-    "CONTACTDESK_MAX_FAILURES_PER_USER" => auth.max_failures_per_user: parse,
-    "CONTACTDESK_MAX_FAILURES_PER_IP" => auth.max_failures_per_ip: parse,
-    "CONTACTDESK_FAILURE_WINDOW_MINUTES" => auth.failure_window_minutes: parse,
+    "CONTACTDESK_BACKOFF_MAX_SECONDS" => auth.backoff_max_seconds: parse,
+    "CONTACTDESK_USER_FREE_FAILURES" => auth.user_free_failures: parse,
+    "CONTACTDESK_ADDRESS_FREE_FAILURES" => auth.address_free_failures: parse,
+    "CONTACTDESK_ADDRESS_DELAY_MAX_SECONDS" => auth.address_delay_max_seconds: parse,
+    "CONTACTDESK_FAILURE_MEMORY_HOURS" => auth.failure_memory_hours: parse,
+    "CONTACTDESK_MAX_CONCURRENT_HASHES" => auth.max_concurrent_hashes: parse,
+    "CONTACTDESK_DEVICE_COOKIE_DAYS" => auth.device_cookie_days: parse,
+    "CONTACTDESK_PURGE_EVERY_SECONDS" => auth.purge_every_seconds: parse,
+    // Replaced: accepted only so that start-up can name what replaced them.
+    "CONTACTDESK_MAX_FAILURES_PER_USER" => auth.max_failures_per_user: some,
+    "CONTACTDESK_MAX_FAILURES_PER_IP" => auth.max_failures_per_ip: some,
+    "CONTACTDESK_FAILURE_WINDOW_MINUTES" => auth.failure_window_minutes: some,
     "CONTACTDESK_LOG" => log.level: text,
     "CONTACTDESK_LOG_FORMAT" => log.format: parse_choice,
     "CONTACTDESK_DEMO" => demo.seed: parse_bool,

@@ -4,11 +4,13 @@
 //! names the key, so a typo never silently falls back to a default.
 
 mod env;
+mod network;
 mod sections;
 
 use serde::Deserialize;
 
 pub use env::ENV_OVERRIDES;
+pub use network::{PublicOrigin, TrustedProxies, canonical};
 pub use sections::*;
 
 /// All settings of the application.
@@ -83,8 +85,23 @@ impl Config {
         if self.auth.session_idle_minutes == 0 || self.auth.session_absolute_hours == 0 {
             return invalid("auth.session_idle_minutes", "session lifetimes must be positive");
         }
-        if self.auth.max_failures_per_user == 0 || self.auth.max_failures_per_ip == 0 {
-            return invalid("auth.max_failures_per_user", "failure limits must be at least 1");
+        if let Some((key, replacement)) = self.auth.replaced_keys() {
+            return invalid(key, replacement);
+        }
+        if self.auth.backoff_max_seconds == 0 || self.auth.address_delay_max_seconds == 0 {
+            return invalid("auth.backoff_max_seconds", "the longest waits must be at least 1 second");
+        }
+        if self.auth.failure_memory_hours == 0 {
+            return invalid("auth.failure_memory_hours", "must be at least 1");
+        }
+        if self.auth.max_concurrent_hashes == 0 {
+            return invalid("auth.max_concurrent_hashes", "must be at least 1");
+        }
+        if self.auth.device_cookie_days == 0 {
+            return invalid("auth.device_cookie_days", "must be at least 1");
+        }
+        if self.auth.purge_every_seconds == 0 {
+            return invalid("auth.purge_every_seconds", "must be at least 1");
         }
         if self.mail.from.parse::<lettre::message::Mailbox>().is_err() {
             return invalid("mail.from", "not an email address (e.g. Payments <payments@example.mu>)");
@@ -181,6 +198,35 @@ mod tests {
         .unwrap();
         assert!(c.validate().unwrap_err().to_string().contains("mail.smtp_host"));
         assert!(!format!("{c:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn replaced_throttling_keys_name_their_replacement() {
+        let c = Config::from_toml("f", "[auth]\nmax_failures_per_user = 5\n").unwrap();
+        let err = c.validate().unwrap_err().to_string();
+        assert!(
+            err.contains("auth.max_failures_per_user") && err.contains("auth.user_free_failures"),
+            "{err}"
+        );
+        let mut c = Config::default();
+        c.apply_env(|k| (k == "CONTACTDESK_MAX_FAILURES_PER_IP").then(|| "20".to_owned())).unwrap();
+        let err = c.validate().unwrap_err().to_string();
+        assert!(err.contains("auth.address_free_failures"), "{err}");
+    }
+
+    #[test]
+    fn proxies_and_origin_come_from_file_and_environment() {
+        let mut c = Config::from_toml(
+            "f",
+            "[server]\ntrusted_proxies = [\"10.0.0.0/8\"]\npublic_origin = \"https://cd.example.mu\"\n",
+        )
+        .unwrap();
+        assert!(c.server.trusted_proxies.contains("10.2.3.4".parse().unwrap()));
+        assert_eq!(c.server.public_origin.as_ref().unwrap().as_str(), "https://cd.example.mu");
+        c.apply_env(|k| (k == "CONTACTDESK_TRUSTED_PROXIES").then(|| "127.0.0.1, ::1".to_owned())).unwrap();
+        assert!(!c.server.trusted_proxies.contains("10.2.3.4".parse().unwrap()));
+        let err = Config::from_toml("f", "[server]\npublic_origin = \"cd.example.mu\"\n").unwrap_err();
+        assert!(err.to_string().contains("public_origin"), "{err}");
     }
 
     #[test]

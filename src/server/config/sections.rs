@@ -4,7 +4,7 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use serde::Deserialize;
 
-use super::ConfigError;
+use super::{ConfigError, PublicOrigin, TrustedProxies};
 
 /// How the session cookie's `Secure` flag is decided.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -32,6 +32,12 @@ pub struct ServerSettings {
     pub site_root: PathBuf,
     /// How long in-flight requests get to finish after SIGTERM/Ctrl-C.
     pub shutdown_grace_seconds: u64,
+    /// Reverse proxies whose `X-Forwarded-For`/`-Proto` are believed; nobody else's are.
+    pub trusted_proxies: TrustedProxies,
+    /// What people type to reach the app (`https://contactdesk.example.mu`): the only `Origin`
+    /// a state-changing request may come from, and whether cookies are `Secure`. Unset, the
+    /// request's own `Host` and scheme stand in (fine without a proxy).
+    pub public_origin: Option<PublicOrigin>,
 }
 
 impl Default for ServerSettings {
@@ -40,6 +46,8 @@ impl Default for ServerSettings {
             site_addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
             site_root: PathBuf::from("target/site"),
             shutdown_grace_seconds: 10,
+            trusted_proxies: TrustedProxies::default(),
+            public_origin: None,
         }
     }
 }
@@ -81,11 +89,32 @@ pub struct AuthSettings {
     /// A session ends this long after sign-in, however busy.
     pub session_absolute_hours: u64,
     pub cookie_secure: CookieSecure,
-    /// Failed sign-ins per username within the window before that username is held off.
-    pub max_failures_per_user: u32,
-    /// Failed sign-ins per client address within the window before that address is held off.
-    pub max_failures_per_ip: u32,
-    pub failure_window_minutes: u64,
+    /// Per username and client: after each failed sign-in the next attempt waits 1 s, then
+    /// 2 s, 4 s … up to this.
+    pub backoff_max_seconds: u64,
+    /// Per username, across addresses: failures allowed before attempts from browsers that
+    /// never signed in as that user are rate-limited (1 s doubling up to `backoff_max_seconds`).
+    pub user_free_failures: u32,
+    /// Per client address, across usernames: failures allowed before each attempt from that
+    /// address is delayed (1 s doubling up to `address_delay_max_seconds`, never refused longer).
+    pub address_free_failures: u32,
+    pub address_delay_max_seconds: u64,
+    /// Failure counts with no new failure for this long are forgotten.
+    pub failure_memory_hours: u64,
+    /// Password hashes (19 MiB and tens of milliseconds each) that may run at once.
+    pub max_concurrent_hashes: u32,
+    /// How long a browser that signed in is remembered as that user's device (exempt from
+    /// the per-username limit others' failures cause).
+    pub device_cookie_days: u64,
+    /// How often expired sessions and forgotten throttle counters are purged while running.
+    pub purge_every_seconds: u64,
+    /// Replaced settings, kept only to name their replacement at start-up.
+    #[serde(default)]
+    pub max_failures_per_user: Option<u32>,
+    #[serde(default)]
+    pub max_failures_per_ip: Option<u32>,
+    #[serde(default)]
+    pub failure_window_minutes: Option<u64>,
 }
 
 impl Default for AuthSettings {
@@ -94,9 +123,17 @@ impl Default for AuthSettings {
             session_idle_minutes: 120,
             session_absolute_hours: 12,
             cookie_secure: CookieSecure::Auto,
-            max_failures_per_user: 5,
-            max_failures_per_ip: 20,
-            failure_window_minutes: 15,
+            backoff_max_seconds: 900,
+            user_free_failures: 10,
+            address_free_failures: 10,
+            address_delay_max_seconds: 30,
+            failure_memory_hours: 24,
+            max_concurrent_hashes: 4,
+            device_cookie_days: 365,
+            purge_every_seconds: 300,
+            max_failures_per_user: None,
+            max_failures_per_ip: None,
+            failure_window_minutes: None,
         }
     }
 }
@@ -108,8 +145,31 @@ impl AuthSettings {
     pub fn absolute(&self) -> Duration {
         Duration::from_secs(self.session_absolute_hours * 3600)
     }
-    pub fn failure_window(&self) -> Duration {
-        Duration::from_secs(self.failure_window_minutes * 60)
+    pub fn failure_memory(&self) -> Duration {
+        Duration::from_secs(self.failure_memory_hours * 3600)
+    }
+
+    /// The replaced throttling keys still set, each with what replaced it.
+    pub fn replaced_keys(&self) -> Option<(&'static str, &'static str)> {
+        if self.max_failures_per_user.is_some() {
+            return Some((
+                "auth.max_failures_per_user",
+                "it was replaced by auth.user_free_failures (failures per username across addresses \
+                 before browsers new to that user are rate-limited) and auth.backoff_max_seconds \
+                 (per username and address, waits double from 1 s up to this)",
+            ));
+        }
+        if self.max_failures_per_ip.is_some() {
+            return Some((
+                "auth.max_failures_per_ip",
+                "it was replaced by auth.address_free_failures and auth.address_delay_max_seconds \
+                 (an address is slowed, never locked out)",
+            ));
+        }
+        if self.failure_window_minutes.is_some() {
+            return Some(("auth.failure_window_minutes", "it was replaced by auth.failure_memory_hours"));
+        }
+        None
     }
 }
 

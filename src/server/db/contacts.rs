@@ -78,11 +78,15 @@ impl Db {
 
     /// Sets a contact's name and status (and re-indexes the name). `false` when there is no
     /// such contact.
+    /// Sets a contact's name and status and writes `detail` to the audit log as `actor`'s
+    /// `contact.edit`, in one transaction: no edit without its entry.
     pub async fn edit_contact(
         &self,
         id: i64,
         name: &str,
         status: ContactStatus,
+        actor_id: i64,
+        detail: &str,
         now: i64,
     ) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool().begin().await?;
@@ -100,6 +104,7 @@ impl Db {
             return Ok(false);
         }
         index_name(&mut tx, id, name).await?;
+        audit_in(&mut *tx, Some(actor_id), "contact.edit", detail, now).await?;
         tx.commit().await?;
         Ok(true)
     }

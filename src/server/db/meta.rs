@@ -13,6 +13,17 @@ impl Db {
         Ok(value.as_deref() == Some("1"))
     }
 
+    /// The value stored under `key`, storing `proposed` first if there is none: every instance
+    /// on this database ends up with the same value (a shared signing key, say).
+    pub async fn meta_value_or_insert(&self, key: &str, proposed: &str) -> Result<String, sqlx::Error> {
+        sqlx::query("INSERT INTO app_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+            .bind(key)
+            .bind(proposed)
+            .execute(self.pool())
+            .await?;
+        sqlx::query_scalar("SELECT value FROM app_meta WHERE key = $1").bind(key).fetch_one(self.pool()).await
+    }
+
     pub(crate) async fn mark_demo_data(tx: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO app_meta (key, value) VALUES ($1, '1') \

@@ -13,12 +13,12 @@ pub mod customers;
 pub mod dashboard;
 pub mod exports;
 pub mod import;
-pub mod login_failures;
 pub mod meta;
 pub mod outbox;
 pub mod report;
 pub mod search;
 pub mod sessions;
+pub mod throttle;
 pub mod users;
 
 use sqlx::{Encode, QueryBuilder, Sqlite, Type};
