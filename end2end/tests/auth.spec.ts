@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, AGENT, hydrated, signIn } from "./helpers";
+import { ADMIN, AGENT, JEAN, hydrated, signIn } from "./helpers";
 
 test("an agent signs in, sees only agent navigation, and signs out", async ({ page }) => {
   await signIn(page, AGENT);
@@ -47,6 +47,29 @@ test("a wrong password shows the generic error and stays signed out", async ({ p
   await page.getByLabel("Username").fill("nobody-here");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("alert")).toHaveText("Wrong username or password.");
+});
+
+test("after a failure the next try waits a second, and the page says so", async ({ page }) => {
+  await page.goto("/login");
+  await hydrated(page);
+  await page.getByLabel("Username").fill(JEAN.username);
+  await page.getByLabel("Password").fill("a-typo-typo");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Wrong username or password.");
+
+  await page.getByLabel("Password").fill(JEAN.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Too many failed sign-in attempts. Try again in 1 second.");
+
+  // A second later the same form signs in: a typo costs a second, not a lock-out.
+  await expect(async () => {
+    if (page.url().includes("/login")) {
+      await page.getByLabel("Password").fill(JEAN.password, { timeout: 1_000 });
+      await page.getByRole("button", { name: "Sign in" }).click({ timeout: 1_000 });
+    }
+    await expect(page).not.toHaveURL(/\/login/, { timeout: 1_000 });
+  }).toPass({ timeout: 10_000 });
+  await expect(page.getByTestId("user-name")).toHaveText(JEAN.name);
 });
 
 test("a deep link survives sign-in", async ({ page }) => {

@@ -121,7 +121,7 @@ fn counters(auth: &AuthSettings, key: &str, attempt: &Attempt<'_>) -> Vec<Counte
     if let Some(device) = attempt.device.filter(|d| d.knows(key)) {
         return vec![Counter { key: format!("p:{key}|d:{}", device.id()), rule: backoff, fed_up_to: None }];
     }
-    let ip = attempt.client_ip;
+    let ip = address_key(attempt.client_ip);
     vec![
         Counter { key: format!("p:{key}|a:{ip}"), rule: backoff, fed_up_to: None },
         Counter {
@@ -139,6 +139,18 @@ fn counters(auth: &AuthSettings, key: &str, attempt: &Attempt<'_>) -> Vec<Counte
             fed_up_to: Some(FEEDS_USER),
         },
     ]
+}
+
+/// The address as throttling counts it: an IPv6 client is its /64 (one subscriber's network,
+/// which holds more addresses than anyone could count), an IPv4 client its address.
+fn address_key(ip: &str) -> String {
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        _ => ip.to_owned(),
+    }
 }
 
 /// Checks the throttle, then the password. The user is returned only for the right password
@@ -210,5 +222,12 @@ mod tests {
         let attempt = Attempt { username: "jean", password: "x", client_ip: "10.0.0.1", device: None };
         let keys: Vec<String> = counters(&auth, "jean", &attempt).into_iter().map(|c| c.key).collect();
         assert_eq!(keys, ["p:jean|a:10.0.0.1", "a:10.0.0.1", "u:jean"]);
+    }
+
+    #[test]
+    fn an_ipv6_client_is_counted_by_its_network() {
+        assert_eq!(address_key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(address_key("2001:db8:1:2:bbbb::9"), "2001:db8:1:2::/64");
+        assert_eq!(address_key("203.0.113.7"), "203.0.113.7");
     }
 }
