@@ -41,10 +41,10 @@ pub async fn import_customers(data: MultipartData) -> Result<ImportReport, AppEr
                 if size > MAX_UPLOAD_BYTES {
                     drop(out);
                     let _ = tokio::fs::remove_file(&spool).await;
-                    return Err(AppError::invalid(
-                        "file",
-                        format!("The file is larger than {} MB.", MAX_UPLOAD_BYTES / 1024 / 1024),
-                    ));
+                    return Err(AppError::TooLarge(format!(
+                        "The file is larger than {} MB; nothing was imported.",
+                        MAX_UPLOAD_BYTES / 1024 / 1024
+                    )));
                 }
                 out.write_all(&chunk).await.map_err(|e| internal("writing the spool file", e))?;
             }

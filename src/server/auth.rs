@@ -240,8 +240,12 @@ async fn resolve(state: &AppState, token: &str) -> Result<Option<AuthUser>, AppE
         state.db.delete_session(&hash).await?;
         return Ok(None);
     }
-    if now - row.last_seen_at > TOUCH_EVERY_MS {
-        state.db.touch_session(&hash, now).await?;
+    // The stamp only drives the idle expiry: failing to write it (a busy or full database)
+    // must not fail the request, which reads.
+    if now - row.last_seen_at > TOUCH_EVERY_MS
+        && let Err(e) = state.db.touch_session(&hash, now).await
+    {
+        tracing::warn!(error = %e, "could not stamp a session's last use");
     }
     Ok(Some(row.into()))
 }

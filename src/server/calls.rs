@@ -136,11 +136,16 @@ pub async fn record(
     }
     let sha = staged.sha256.clone();
     let size = staged.size as i64;
+    // Each attempt stores under a key of its own: two identical uploads racing with one call id
+    // never share a file, so whichever loses removes only its own copy, never the one the
+    // acknowledged call points to.
+    let attempt = uuid::Uuid::new_v4().simple().to_string();
     let key = format!(
-        "calls/{}/{}-{}.{ext}",
+        "calls/{}/{}-{}-{}.{ext}",
         time::year_month_path(call.started_at),
         call.call_id.as_str(),
-        &sha[..16]
+        &sha[..16],
+        &attempt[..8]
     );
     staged.commit(&state.recordings, &key).await.map_err(|e| internal("storing a recording failed", e))?;
 
@@ -171,10 +176,8 @@ pub async fn record(
             Ok((call_log(row, matches), true))
         }
         Ok(Recorded::Existing(row, matches)) => {
-            // A concurrent twin won: our copy goes unless it is the very file the winner stored.
-            if row.audio_key != key {
-                remove_quietly(state, &key).await;
-            }
+            // A concurrent twin won: our own copy goes.
+            remove_quietly(state, &key).await;
             same_call(row, matches, &sha).map(|log| (log, false))
         }
         Err(e) => {

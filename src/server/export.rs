@@ -95,14 +95,22 @@ fn cells(u: &ContactUpdateRow) -> [Cell<'_>; 19] {
 }
 
 /// A CSV cell a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`, tab or carriage
-/// return) gets a leading apostrophe, which spreadsheets show as text and never run. A phone
-/// number in E.164 (`+` and digits only) is left intact: digits cannot run anything.
+/// return, at its start or after any `;`) gets an apostrophe there, which spreadsheets show as
+/// text and never run. A phone number in E.164 (`+` and digits only) is left intact: digits
+/// cannot run anything.
 pub fn neutralise(s: &str) -> Cow<'_, str> {
-    let e164 = s.len() > 1 && s.starts_with('+') && s[1..].bytes().all(|b| b.is_ascii_digit());
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') if !e164 => Cow::Owned(format!("'{s}")),
-        _ => Cow::Borrowed(s),
+    // Excel in locales whose list separator is `;` (French, common in Mauritius) splits a CSV
+    // line on `;` as well: every `;`-separated part is a cell that could start a formula.
+    let risky = |part: &str| {
+        let e164 = part.len() > 1 && part.starts_with('+') && part[1..].bytes().all(|b| b.is_ascii_digit());
+        matches!(part.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r')) && !e164
+    };
+    if !s.split(';').any(risky) {
+        return Cow::Borrowed(s);
     }
+    let parts: Vec<Cow<'_, str>> =
+        s.split(';').map(|p| if risky(p) { Cow::Owned(format!("'{p}")) } else { Cow::Borrowed(p) }).collect();
+    Cow::Owned(parts.join(";"))
 }
 
 /// Where export files live.
@@ -165,6 +173,8 @@ pub async fn create(
     tokio::task::spawn_blocking(move || write_file(&handle, &db, id, format, &tmp_dir, &target))
         .await
         .map_err(|e| super::error::internal("export task", e))??;
+    // Only now may it be marked synced: its rows reached a file the admin can hand over.
+    state.db.complete_export(id, time::now_ms()).await?;
     tracing::info!(export_id = id, rows, format = format.as_str(), admin = admin.id, "export written");
     let row = state.db.export_by_id(id).await?.ok_or(AppError::Internal)?;
     Ok(summary(row))
@@ -183,7 +193,7 @@ pub struct ExportFile {
 }
 
 pub async fn open(state: &AppState, _admin: &Admin, id: i64) -> Result<ExportFile, AppError> {
-    let row = state.db.export_by_id(id).await?.ok_or_else(|| no_such_export(id))?;
+    let row = complete(state.db.export_by_id(id).await?.ok_or_else(|| no_such_export(id))?)?;
     let path = file_path(state, id, row.format);
     let file = tokio::fs::File::open(&path).await.map_err(|_| {
         AppError::NotFound(format!(
@@ -198,9 +208,22 @@ fn no_such_export(id: i64) -> AppError {
     AppError::NotFound(format!("No export has id {id}."))
 }
 
-/// Marks synced exactly the updates the export contained that are still pending.
+/// The export, if its file was completely written; otherwise 409 saying so.
+fn complete(row: ExportRow) -> Result<ExportRow, AppError> {
+    match row.completed_at {
+        Some(_) => Ok(row),
+        None => Err(AppError::Conflict(format!(
+            "Export {} was never completely written (its file failed or is still being written): \
+             nothing of it was marked synced. Export again.",
+            row.id
+        ))),
+    }
+}
+
+/// Marks synced exactly the updates the export contained that are still pending, once its file
+/// was completely written.
 pub async fn sync(state: &AppState, admin: &Admin, id: i64) -> Result<SyncOutcome, AppError> {
-    state.db.export_by_id(id).await?.ok_or_else(|| no_such_export(id))?;
+    complete(state.db.export_by_id(id).await?.ok_or_else(|| no_such_export(id))?)?;
     let (rows, synced) = state.db.sync_export(id, admin.id, time::now_ms()).await?;
     super::dashboard::forget(state).await;
     Ok(SyncOutcome { synced_count: synced, skipped_count: rows - synced })
@@ -358,5 +381,17 @@ mod tests {
         assert_eq!(neutralise("Zoë Lagesse"), "Zoë Lagesse");
         assert_eq!(neutralise("+"), "'+");
         assert_eq!(neutralise(""), "");
+    }
+
+    #[test]
+    fn a_formula_after_a_semicolon_is_neutralised_too() {
+        // French Excel splits on `;`: `ok;=1+2` would be two cells, the second a formula.
+        assert_eq!(
+            neutralise("called back;=HYPERLINK(\"http://evil\")"),
+            "called back;'=HYPERLINK(\"http://evil\")"
+        );
+        assert_eq!(neutralise("=1;-2;fine;@x"), "'=1;'-2;fine;'@x");
+        assert_eq!(neutralise("a; b;c"), "a; b;c");
+        assert_eq!(neutralise("+23057372333;+23057372334"), "+23057372333;+23057372334");
     }
 }

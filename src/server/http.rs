@@ -35,6 +35,10 @@ const REQUEST_LIMIT: Duration = Duration::from_secs(30);
 const IMPORT_LIMIT: Duration = Duration::from_secs(600);
 const IMPORT_PATH: &str = "/api/admin/import";
 
+/// The largest body of a server function or `/v1` JSON call (forms and JSON are small; the
+/// import and the uploads have limits of their own). axum's default, applied to ours too.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
 /// Compression level of generated responses (gzip).
 const DYNAMIC_COMPRESSION_LEVEL: i32 = 4;
 
@@ -80,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         // knows the user.
         .route_layer(middleware::from_fn_with_state(state.clone(), super::pages::preload))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, page_shell))
+        .layer(middleware::from_fn(limit_server_fn_body))
         .layer(middleware::from_fn(time_limit))
         // Added after the timeout, so outside it: uploads have an idle timeout of their own.
         .merge(super::rest::upload_router(state.config.uploads.max_bytes))
@@ -157,6 +162,46 @@ async fn time_limit(req: axum::extract::Request, next: middleware::Next) -> axum
 }
 
 /// Alive: the process answers.
+/// 413 for a body over [`MAX_BODY_BYTES`]: "nothing was stored".
+pub fn too_large() -> crate::error::AppError {
+    crate::error::AppError::TooLarge(format!(
+        "The request body is over the {} MB limit; nothing was stored.",
+        MAX_BODY_BYTES / 1024 / 1024
+    ))
+}
+
+/// Server functions read their body themselves; an oversized one failed inside leptos as a 500.
+/// Here it is read first, at most [`MAX_BODY_BYTES`] (a declared length over it is refused
+/// before reading), and refused with 413. The import streams its file and has its own limit.
+async fn limit_server_fn_body(
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    let path = req.uri().path();
+    if !path.starts_with("/api/") || path == IMPORT_PATH {
+        return next.run(req).await;
+    }
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return too_large().into_response();
+    }
+    let (parts, body) = req.into_parts();
+    match http_body_util::BodyExt::collect(http_body_util::Limited::new(body, MAX_BODY_BYTES)).await {
+        Ok(collected) => {
+            next.run(Request::from_parts(parts, axum::body::Body::from(collected.to_bytes()))).await
+        }
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => too_large().into_response(),
+        Err(e) => {
+            tracing::info!(error = %e, "a server function's body could not be read");
+            StatusCode::BAD_REQUEST.into_response()
+        }
+    }
+}
+
 async fn healthz() -> &'static str {
     "ok"
 }

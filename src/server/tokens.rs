@@ -81,8 +81,12 @@ pub async fn resolve(db: &Db, token: &str) -> Result<Option<TokenPrincipal>, App
         return Ok(None);
     }
     let now = now_ms();
-    if row.last_used_at.is_none_or(|t| now - t >= TOUCH_EVERY_MS) {
-        db.touch_api_token(row.id, now).await?;
+    // "Last used" is for people reading Admin → Tokens: failing to write it (a busy or full
+    // database) must never fail the call it belongs to.
+    if row.last_used_at.is_none_or(|t| now - t >= TOUCH_EVERY_MS)
+        && let Err(e) = db.touch_api_token(row.id, now).await
+    {
+        tracing::warn!(error = %e, token_id = row.id, "could not record a token's last use");
     }
     let scope = TokenScope::parse(&row.scope).map_err(|_| AppError::Internal)?;
     let user = AuthUser {

@@ -170,6 +170,39 @@ async fn twenty_concurrent_uploads_from_one_new_number_make_one_lead() {
 }
 
 #[tokio::test]
+async fn identical_uploads_racing_with_one_call_id_keep_the_acknowledged_file() {
+    let app = TestApp::spawn().await;
+    let phone = app.token("agent", "upload").await;
+    let audio = wav(50_000, 9);
+    let mut uploads = tokio::task::JoinSet::new();
+    for _ in 0..12 {
+        let f = form(CALL, "5912 3456", audio.clone());
+        let (url, phone) = (app.url("/v1/calls/upload"), phone.clone());
+        uploads.spawn(async move {
+            let response =
+                reqwest::Client::new().post(url).bearer_auth(phone).multipart(f).send().await.unwrap();
+            (response.status(), response.json::<Value>().await.unwrap())
+        });
+    }
+    let answers = uploads.join_all().await;
+    let created = answers.iter().filter(|(s, _)| *s == StatusCode::CREATED).count();
+    assert_eq!(created, 1, "{answers:?}");
+    assert!(answers.iter().all(|(s, b)| matches!(*s, StatusCode::CREATED | StatusCode::OK) && b["id"] == answers[0].1["id"]));
+
+    // The one stored recording is the acknowledged call's, whole; the losers' copies are gone.
+    assert_eq!(files_on_disk(&app).len(), 1, "{:?}", files_on_disk(&app));
+    let id = answers[0].1["id"].as_i64().unwrap();
+    let played = reqwest::Client::new()
+        .get(app.url(&format!("/v1/calls/{id}/audio")))
+        .bearer_auth(app.token("agent", "api").await)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(played.status(), StatusCode::OK);
+    assert_eq!(sha_hex(&played.bytes().await.unwrap()), sha_hex(&audio));
+}
+
+#[tokio::test]
 async fn a_shared_number_goes_to_the_latest_customer_with_the_others_as_matches() {
     let app = TestApp::spawn().await;
     seed(&app).await;

@@ -304,3 +304,64 @@ async fn agents_and_anonymous_callers_get_no_export() {
         .unwrap();
     assert_eq!(pending["total"], 2, "nothing was synced");
 }
+
+#[tokio::test]
+async fn a_formula_after_a_semicolon_is_neutralised_for_excel_in_french() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in(AGENT).await;
+    let admin = app.signed_in(ADMIN).await;
+    seed(&app, &agent).await;
+    let response = agent
+        .post(app.url("/v1/customer_contact_updates"))
+        .json(&json!({
+            "customer_id": "30001", "new_email": "zoe.fr@example.mu", "update_reason": "Other",
+            "notes": "rappelé; =1+2;@SUM(A1)"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+
+    let (_, _, bytes) = export(&app, &admin, "csv", "").await;
+    let notes = EXPORT_COLUMNS.iter().position(|c| *c == "notes").unwrap();
+    let cells: Vec<String> = parse_csv(&bytes).iter().map(|r| r[notes].clone()).collect();
+    // `; =1+2` starts with a space: Excel reads it as text. `;@SUM(A1)` would run.
+    assert!(cells.contains(&"rappelé; =1+2;'@SUM(A1)".to_owned()), "{cells:?}");
+}
+
+#[tokio::test]
+async fn an_export_whose_file_failed_cannot_be_marked_synced() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in(AGENT).await;
+    let admin = app.signed_in(ADMIN).await;
+    seed(&app, &agent).await;
+    // The first export's file cannot be put in place: a folder holds its name.
+    let blocked = app.config.storage.data_dir.join("exports/contact-updates-1.csv");
+    std::fs::create_dir_all(&blocked).unwrap();
+
+    let failed = admin.get(app.url("/v1/customer_contact_updates/export.csv")).send().await.unwrap();
+    assert_eq!(failed.status(), StatusCode::INTERNAL_SERVER_ERROR);
+
+    let sync = admin.post(app.url("/v1/exports/1/sync")).send().await.unwrap();
+    assert_eq!(sync.status(), StatusCode::CONFLICT);
+    let body: Value = sync.json().await.unwrap();
+    assert!(body["error"]["message"].as_str().unwrap().contains("never completely written"), "{body}");
+    let download = admin.get(app.url("/v1/exports/1/download")).send().await.unwrap();
+    assert_eq!(download.status(), StatusCode::CONFLICT);
+    let pending: Value = admin
+        .get(app.url("/v1/customer_contact_updates?status=pending"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(pending["total"], 2, "nothing was marked synced");
+
+    // Once the disk is sound again, a new export is complete and syncs.
+    std::fs::remove_dir(&blocked).unwrap();
+    let (id, rows, _) = export(&app, &admin, "csv", "").await;
+    let synced: Value =
+        admin.post(app.url(&format!("/v1/exports/{id}/sync"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(synced["synced_count"], rows);
+}

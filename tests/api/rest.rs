@@ -163,3 +163,83 @@ async fn anonymous_and_bad_tokens_are_refused() {
     assert_eq!(body["error"]["code"], "unauthorized");
     assert!(app.state().db.latest_update_of(contact_id(&app, "12345").await).await.unwrap().is_none());
 }
+
+/// "Last used" stamps are for people: a database that refuses to write them (busy, full) must
+/// not fail the call they belong to.
+#[tokio::test]
+async fn a_failed_last_used_stamp_never_fails_the_request() {
+    let app = TestApp::spawn().await;
+    let token = app.token(AGENT.0, "api").await;
+    let agent = app.signed_in(AGENT).await;
+    let pool = app.state().db.pool();
+    // Both stamps are due: the token was never used, the session's is older than a minute.
+    let long_ago = contactdesk::server::time::now_ms() - 10 * 60 * 1000;
+    sqlx::query("UPDATE sessions SET last_seen_at = $1").bind(long_ago).execute(pool).await.unwrap();
+    for (table, column) in [("api_tokens", "last_used_at"), ("sessions", "last_seen_at")] {
+        sqlx::query(&format!(
+            "CREATE TRIGGER refuse_{table} BEFORE UPDATE OF {column} ON {table} \
+             BEGIN SELECT RAISE(ABORT, 'the disk is full'); END"
+        ))
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+
+    let by_token =
+        reqwest::Client::new().get(app.url("/v1/contacts")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(by_token.status(), StatusCode::OK);
+    let by_session = agent.get(app.url("/v1/contacts")).send().await.unwrap();
+    assert_eq!(by_session.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn oversized_bodies_answer_413_everywhere_and_nothing_is_kept() {
+    let app = TestApp::spawn().await;
+    let token = token_for(&app, AGENT.0).await;
+    let agent = app.signed_in(AGENT).await;
+    let big = "x".repeat(3 * 1024 * 1024);
+
+    let json = reqwest::Client::new()
+        .post(app.url("/v1/contacts"))
+        .bearer_auth(&token)
+        .json(&json!({"name": "Big Body", "email": "big@example.mu", "notes": big}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body: Value = json.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "too_large", "{body}");
+
+    let form =
+        app.call(&agent, "contacts/create", &[("name", "Big Form"), ("mobile", ""), ("email", &big)]).await;
+    assert_eq!(form.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // Without a declared length (streamed in chunks), the same.
+    let chunks = futures_chunks(big.clone());
+    let streamed = agent
+        .post(app.url("/api/contacts/create"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(reqwest::Body::wrap_stream(chunks))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(streamed.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
+    let listed: Value = reqwest::Client::new()
+        .get(app.url("/v1/contacts"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["total"], 0, "nothing was stored: {listed}");
+}
+
+/// `name=…&email=<body>&mobile=` in 64 KiB chunks, with no length declared.
+fn futures_chunks(big: String) -> impl futures_util::Stream<Item = Result<Vec<u8>, std::io::Error>> {
+    let body = format!("name=Big+Stream&mobile=&email={big}").into_bytes();
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        body.chunks(64 * 1024).map(|c| Ok(c.to_vec())).collect();
+    futures_util::stream::iter(chunks)
+}

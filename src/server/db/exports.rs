@@ -21,10 +21,12 @@ pub struct ExportRow {
     pub filter: String,
     pub row_count: i64,
     pub created_at: i64,
+    /// When its file was completely written; `None` while writing or if that failed.
+    pub completed_at: Option<i64>,
 }
 
 const SELECT_EXPORTS: &str = "SELECT x.id, x.actor_id, u.name AS actor_name, x.format, x.filter, x.row_count, \
-     x.created_at FROM exports x JOIN users u ON u.id = x.actor_id";
+     x.created_at, x.completed_at FROM exports x JOIN users u ON u.id = x.actor_id";
 
 impl Db {
     /// Records an export of every update matching `query`: the export and its exact set of
@@ -90,6 +92,16 @@ impl Db {
         .bind(limit)
         .fetch_all(self.pool())
         .await
+    }
+
+    /// Records that the export's file is completely written.
+    pub async fn complete_export(&self, id: i64, now: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE exports SET completed_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(self.pool())
+            .await
+            .map(|_| ())
     }
 
     pub async fn export_by_id(&self, id: i64) -> Result<Option<ExportRow>, sqlx::Error> {

@@ -189,9 +189,13 @@ impl FromRequestParts<AppState> for ApiAdmin {
     }
 }
 
-/// A JSON body, or 422 saying what is wrong with it, naming the field when one is at fault.
+/// A JSON body, or 422 saying what is wrong with it, naming the field when one is at fault; 413
+/// when it is over the limit (nothing of it is kept).
 fn json_body<T>(body: Result<axum::Json<T>, axum::extract::rejection::JsonRejection>) -> Result<T, AppError> {
     body.map(|axum::Json(b)| b).map_err(|rejection| {
+        if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            return super::http::too_large();
+        }
         let text = rejection.body_text();
         let field = field_at_fault(&text).unwrap_or("body");
         AppError::invalid(field, format!("The request body is not valid: {text}"))
