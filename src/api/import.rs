@@ -23,7 +23,8 @@ pub async fn import_customers(data: MultipartData) -> Result<ImportReport, AppEr
         let state = expect_context::<AppState>();
         let mut form =
             data.into_inner().ok_or_else(|| AppError::invalid("file", "Choose a CSV file to import."))?;
-        let spool = import::spool_path(&state, &admin).await?;
+        // Removed when dropped, whatever happens below (see `import::Spool`).
+        let spool = import::spool(&state, &admin).await?;
         let unreadable = |e: &dyn std::fmt::Display| {
             AppError::invalid("file", format!("The upload could not be read: {e}"))
         };
@@ -33,14 +34,13 @@ pub async fn import_customers(data: MultipartData) -> Result<ImportReport, AppEr
                 continue;
             }
             let name = field.file_name().unwrap_or("upload.csv").to_owned();
-            let mut out =
-                tokio::fs::File::create(&spool).await.map_err(|e| internal("creating the spool file", e))?;
+            let mut out = tokio::fs::File::create(spool.path())
+                .await
+                .map_err(|e| internal("creating the spool file", e))?;
             let mut size = 0u64;
             while let Some(chunk) = field.chunk().await.map_err(|e| unreadable(&e))? {
                 size += chunk.len() as u64;
                 if size > MAX_UPLOAD_BYTES {
-                    drop(out);
-                    let _ = tokio::fs::remove_file(&spool).await;
                     return Err(AppError::TooLarge(format!(
                         "The file is larger than {} MB; nothing was imported.",
                         MAX_UPLOAD_BYTES / 1024 / 1024
@@ -55,10 +55,9 @@ pub async fn import_customers(data: MultipartData) -> Result<ImportReport, AppEr
             return Err(AppError::invalid("file", "Choose a CSV file to import."));
         };
         if size == 0 {
-            let _ = tokio::fs::remove_file(&spool).await;
             return Err(AppError::invalid("file", "The file is empty."));
         }
-        import::import_upload(&state, &admin, &name, &spool).await
+        import::import_upload(&state, &admin, &name, spool).await
     })
     .await
 }

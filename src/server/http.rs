@@ -32,7 +32,7 @@ use super::{AppState, auth};
 const REQUEST_LIMIT: Duration = Duration::from_secs(30);
 /// The master-data import is processed within its request: the master system's whole export
 /// (100,000 customers took 42–45 s on a slow day of the bench machine) must not be cut off.
-const IMPORT_LIMIT: Duration = Duration::from_secs(600);
+pub const IMPORT_LIMIT: Duration = Duration::from_secs(600);
 const IMPORT_PATH: &str = "/api/admin/import";
 
 /// The largest body of a server function or `/v1` JSON call (forms and JSON are small; the

@@ -65,25 +65,79 @@ pub async fn import_csv<R: Read + Send + 'static>(db: &Db, reader: R) -> Result<
     Ok(report)
 }
 
-/// A fresh file under the data folder for `admin`'s upload to be written to before it is
-/// imported: spooling keeps memory bounded whatever the size of the upload.
-pub async fn spool_path(state: &AppState, admin: &Admin) -> Result<PathBuf, AppError> {
-    let spool_dir = state.config.storage.data_dir.join("imports");
-    tokio::fs::create_dir_all(&spool_dir).await.map_err(|e| internal("creating the import folder", e))?;
-    Ok(spool_dir.join(format!("upload-{}-{}.csv", admin.id, now_ms())))
+/// Where uploads are spooled before they are imported.
+fn spool_dir(state: &AppState) -> PathBuf {
+    state.config.storage.data_dir.join("imports")
 }
 
-/// Imports the upload `name` that was spooled to `spool`, removes the spool file once it has
-/// been read, and records the import in the audit log as `admin`'s.
+/// An import's upload, written to a file under the data folder before it is imported (spooling
+/// keeps memory bounded whatever its size). It holds customers' personal data, so it is removed
+/// when this is dropped, on every path: imported, refused, a read error, the client gone, the
+/// request timed out (its future dropped). A crash's leftovers go at the next start.
+#[derive(Debug)]
+pub struct Spool {
+    path: PathBuf,
+}
+
+impl Spool {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        match std::fs::remove_file(&self.path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                tracing::error!(error = %e, path = %self.path.display(), "could not remove an import's spool file")
+            }
+        }
+    }
+}
+
+/// A fresh spool file name for `admin`'s upload (nothing is created yet).
+pub async fn spool(state: &AppState, admin: &Admin) -> Result<Spool, AppError> {
+    let dir = spool_dir(state);
+    tokio::fs::create_dir_all(&dir).await.map_err(|e| internal("creating the import folder", e))?;
+    let unique = uuid::Uuid::new_v4().simple().to_string();
+    Ok(Spool { path: dir.join(format!("upload-{}-{}-{}.csv", admin.id, now_ms(), &unique[..8])) })
+}
+
+/// Removes spool files a crash left behind: older than any import may run, so another
+/// instance's import in progress on shared storage is left alone.
+pub async fn remove_abandoned_spools(
+    data_dir: &Path,
+    older_than: std::time::Duration,
+) -> std::io::Result<usize> {
+    let mut entries = match tokio::fs::read_dir(data_dir.join("imports")).await {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let mut removed = 0;
+    while let Some(entry) = entries.next_entry().await? {
+        let modified = entry.metadata().await?.modified()?;
+        if modified.elapsed().is_ok_and(|age| age > older_than) {
+            tokio::fs::remove_file(entry.path()).await?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// Imports the upload `name` that was spooled to `spool`, removes the spool file, and records
+/// the import in the audit log as `admin`'s.
 pub async fn import_upload(
     state: &AppState,
     admin: &Admin,
     name: &str,
-    spool: &Path,
+    spool: Spool,
 ) -> Result<ImportReport, AppError> {
-    let file = std::fs::File::open(spool).map_err(|e| internal("opening the spool file", e))?;
+    let file = std::fs::File::open(spool.path()).map_err(|e| internal("opening the spool file", e))?;
     let report = import_csv(&state.db, std::io::BufReader::with_capacity(1 << 16, file)).await;
-    let _ = tokio::fs::remove_file(spool).await;
+    drop(spool);
     let report = report?;
     state
         .db

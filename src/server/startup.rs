@@ -66,6 +66,12 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
     if let Err(e) = recordings.remove_abandoned(idle).await {
         tracing::warn!(error = %e, "could not remove the temporary files of interrupted uploads");
     }
+    // An import's spool older than any import may run was left by a crash (personal data).
+    match super::import::remove_abandoned_spools(&config.storage.data_dir, 2 * http::IMPORT_LIMIT).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(removed = n, "spool files of interrupted imports removed"),
+        Err(e) => tracing::warn!(error = %e, "could not remove the spool files of interrupted imports"),
+    }
     let device_key = DeviceKey::load(&db)
         .await
         .map_err(|source| StartError::Database { url: config.database.url.clone(), source })?;

@@ -14,7 +14,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::{
     customers::{contact_id, seed},
-    helpers::{ADMIN, AGENT, TestApp},
+    helpers::{ADMIN, AGENT, TestApp, answer, eventually, raw_post},
 };
 
 const CALL: &str = "3f1c2a9e-8d4b-4c6f-9a7e-2b5d1e0f4a3c";
@@ -50,6 +50,25 @@ async fn upload(app: &TestApp, token: &str, form: Form) -> (StatusCode, Value) {
         .expect("upload");
     let status = response.status();
     (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Every upload at once: spawned, so they run on the runtime together (each its own task and
+/// connection). The answers in no particular order.
+async fn upload_all(
+    app: &TestApp,
+    token: &str,
+    forms: impl Iterator<Item = Form>,
+) -> Vec<(StatusCode, Value)> {
+    let mut uploads = tokio::task::JoinSet::new();
+    for f in forms {
+        let (url, token) = (app.url("/v1/calls/upload"), token.to_owned());
+        uploads.spawn(async move {
+            let response =
+                reqwest::Client::new().post(url).bearer_auth(token).multipart(f).send().await.unwrap();
+            (response.status(), response.json::<Value>().await.unwrap())
+        });
+    }
+    uploads.join_all().await
 }
 
 fn recordings(app: &TestApp) -> PathBuf {
@@ -144,18 +163,9 @@ async fn a_retry_returns_the_first_record_and_other_audio_is_a_conflict() {
 async fn twenty_concurrent_uploads_from_one_new_number_make_one_lead() {
     let app = TestApp::spawn().await;
     let phone = app.token("agent", "upload").await;
-    // Spawned, so the twenty run on the runtime at once (each its own task and connection).
-    let mut uploads = tokio::task::JoinSet::new();
-    for i in 0..20u8 {
-        let f = form(&format!("00000000-0000-4000-8000-{:012}", i), "5912 3456", wav(20_000, i));
-        let (url, phone) = (app.url("/v1/calls/upload"), phone.clone());
-        uploads.spawn(async move {
-            let response =
-                reqwest::Client::new().post(url).bearer_auth(phone).multipart(f).send().await.unwrap();
-            (response.status(), response.json::<Value>().await.unwrap())
-        });
-    }
-    let answers = uploads.join_all().await;
+    let forms =
+        (0..20u8).map(|i| form(&format!("00000000-0000-4000-8000-{:012}", i), "5912 3456", wav(20_000, i)));
+    let answers = upload_all(&app, &phone, forms).await;
     let mut contacts = std::collections::BTreeSet::new();
     for (status, body) in &answers {
         assert_eq!(*status, StatusCode::CREATED, "{body}");
@@ -174,17 +184,7 @@ async fn identical_uploads_racing_with_one_call_id_keep_the_acknowledged_file() 
     let app = TestApp::spawn().await;
     let phone = app.token("agent", "upload").await;
     let audio = wav(50_000, 9);
-    let mut uploads = tokio::task::JoinSet::new();
-    for _ in 0..12 {
-        let f = form(CALL, "5912 3456", audio.clone());
-        let (url, phone) = (app.url("/v1/calls/upload"), phone.clone());
-        uploads.spawn(async move {
-            let response =
-                reqwest::Client::new().post(url).bearer_auth(phone).multipart(f).send().await.unwrap();
-            (response.status(), response.json::<Value>().await.unwrap())
-        });
-    }
-    let answers = uploads.join_all().await;
+    let answers = upload_all(&app, &phone, (0..12).map(|_| form(CALL, "5912 3456", audio.clone()))).await;
     let created = answers.iter().filter(|(s, _)| *s == StatusCode::CREATED).count();
     assert_eq!(created, 1, "{answers:?}");
     assert!(answers.iter().all(|(s, b)| matches!(*s, StatusCode::CREATED | StatusCode::OK) && b["id"] == answers[0].1["id"]));
@@ -334,22 +334,13 @@ async fn every_refusal_names_the_problem_and_leaves_nothing() {
 /// Sends a multipart upload by hand: headers declaring `declared` bytes, then `body`; then
 /// either closes the connection (`drop`) or waits for the answer. Returns the status (0 if none).
 async fn raw_upload(app: &TestApp, token: &str, declared: usize, body: &[u8], drop: bool) -> (u16, String) {
-    let addr = app.base.trim_start_matches("http://");
-    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let head = format!(
-        "POST /v1/calls/upload HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
-         Content-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: {declared}\r\n\r\n"
-    );
-    tcp.write_all(head.as_bytes()).await.unwrap();
-    tcp.write_all(body).await.unwrap();
+    let headers =
+        format!("Authorization: Bearer {token}\r\nContent-Type: multipart/form-data; boundary=XyZ\r\n");
+    let tcp = raw_post(app, "/v1/calls/upload", &headers, declared, body).await;
     if drop {
         return (0, String::new());
     }
-    let mut answer = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(10), tcp.read_to_end(&mut answer)).await;
-    let text = String::from_utf8_lossy(&answer).into_owned();
-    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    (status, text)
+    answer(tcp).await
 }
 
 fn partial_body(audio_bytes: usize) -> Vec<u8> {
@@ -362,17 +353,6 @@ fn partial_body(audio_bytes: usize) -> Vec<u8> {
     body.extend(b"--XyZ\r\nContent-Disposition: form-data; name=\"audio\"; filename=\"a.wav\"\r\n\r\n");
     body.extend(wav(audio_bytes, 9));
     body
-}
-
-/// Polls until `check` holds, for what the server does after a client is gone.
-async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
-    for _ in 0..100 {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("{what} did not happen within 5 s");
 }
 
 #[tokio::test]

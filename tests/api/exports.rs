@@ -66,6 +66,19 @@ async fn export(app: &TestApp, admin: &Client, ext: &str, query: &str) -> (i64, 
     (id, rows, response.bytes().await.unwrap().to_vec())
 }
 
+/// How many updates are pending, as the report counts them.
+async fn pending_total(app: &TestApp, admin: &Client) -> i64 {
+    let page: Value = admin
+        .get(app.url("/v1/customer_contact_updates?status=pending"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    page["total"].as_i64().unwrap()
+}
+
 fn parse_csv(bytes: &[u8]) -> Vec<Vec<String>> {
     let text = std::str::from_utf8(bytes).expect("UTF-8");
     let text = text.strip_prefix('\u{feff}').expect("a byte-order mark for Excel");
@@ -294,15 +307,7 @@ async fn agents_and_anonymous_callers_get_no_export() {
             "{endpoint}"
         );
     }
-    let pending: Value = admin
-        .get(app.url("/v1/customer_contact_updates?status=pending"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(pending["total"], 2, "nothing was synced");
+    assert_eq!(pending_total(&app, &admin).await, 2, "nothing was synced");
 }
 
 #[tokio::test]
@@ -348,15 +353,7 @@ async fn an_export_whose_file_failed_cannot_be_marked_synced() {
     assert!(body["error"]["message"].as_str().unwrap().contains("never completely written"), "{body}");
     let download = admin.get(app.url("/v1/exports/1/download")).send().await.unwrap();
     assert_eq!(download.status(), StatusCode::CONFLICT);
-    let pending: Value = admin
-        .get(app.url("/v1/customer_contact_updates?status=pending"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(pending["total"], 2, "nothing was marked synced");
+    assert_eq!(pending_total(&app, &admin).await, 2, "nothing was marked synced");
 
     // Once the disk is sound again, a new export is complete and syncs.
     std::fs::remove_dir(&blocked).unwrap();

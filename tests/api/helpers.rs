@@ -166,6 +166,46 @@ impl TestApp {
     }
 }
 
+/// Polls until `check` holds, for what the server does after a client is gone.
+pub async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
+    for _ in 0..100 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{what} did not happen within 5 s");
+}
+
+/// A POST written by hand on a raw connection, so a test can declare more than it sends, stall
+/// or hang up: `head` is the request line's path and extra header lines (each ending `\r\n`).
+/// The connection is returned open after `body`; [`answer`] reads what the server says.
+pub async fn raw_post(
+    app: &TestApp,
+    path: &str,
+    headers: &str,
+    declared: usize,
+    body: &[u8],
+) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let addr = app.base.trim_start_matches("http://");
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!("POST {path} HTTP/1.1\r\nHost: {addr}\r\n{headers}Content-Length: {declared}\r\n\r\n");
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    tcp.write_all(body).await.unwrap();
+    tcp
+}
+
+/// The status and text of the answer on a raw connection (within 10 s).
+pub async fn answer(mut tcp: tokio::net::TcpStream) -> (u16, String) {
+    use tokio::io::AsyncReadExt;
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), tcp.read_to_end(&mut answer)).await;
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, text)
+}
+
 /// The session cookie a response sets (plain HTTP's name).
 pub fn session_cookie(response: &Response) -> Option<String> {
     session_cookie_named(response, "contactdesk_session")

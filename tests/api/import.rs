@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::{
     customers::contact_id,
-    helpers::{ADMIN, AGENT, TestApp},
+    helpers::{ADMIN, AGENT, TestApp, answer, eventually, raw_post, session_cookie},
 };
 
 const HEADER: &str = "customer_id,name,policy_number,mobile,email,amount_due,payment_status\n";
@@ -186,4 +186,56 @@ async fn the_cli_imports_and_prints_the_same_report() {
     assert!(output.status.success(), "{stdout} {}", String::from_utf8_lossy(&output.stderr));
     assert!(stdout.contains("2 rows: 1 inserted, 0 updated, 0 unchanged, 1 rejected"), "{stdout}");
     assert!(stdout.contains("line 3, column mobile"), "{stdout}");
+}
+
+/// The spool files of imports in progress or left behind.
+fn spooled(app: &TestApp) -> Vec<std::path::PathBuf> {
+    match std::fs::read_dir(app.config.storage.data_dir.join("imports")) {
+        Ok(entries) => entries.map(|e| e.unwrap().path()).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// An admin's session cookie and the start of a multipart import body: the file part's head
+/// and `rows` customer lines.
+async fn import_start(app: &TestApp, rows: usize) -> (String, Vec<u8>) {
+    let response = app.login(&app.client(), ADMIN).await;
+    let cookie = session_cookie(&response).unwrap().split(';').next().unwrap().to_owned();
+    let mut body =
+        b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\n\r\n".to_vec();
+    body.extend(HEADER.bytes());
+    for i in 0..rows {
+        body.extend(format!("{},Spooled Person {i},LIB/S{i},,,10,pending\n", 70_000 + i).bytes());
+    }
+    (cookie, body)
+}
+
+#[tokio::test]
+async fn an_import_s_spool_file_goes_when_the_client_hangs_up() {
+    let app = TestApp::spawn().await;
+    let (cookie, body) = import_start(&app, 2_000).await;
+    let headers = format!("Cookie: {cookie}\r\nContent-Type: multipart/form-data; boundary=XyZ\r\n");
+
+    let tcp = raw_post(&app, "/api/admin/import", &headers, body.len() + 1_000_000, &body).await;
+    eventually("the upload being spooled", async || !spooled(&app).is_empty()).await;
+    drop(tcp);
+
+    eventually("the spool file's removal", async || spooled(&app).is_empty()).await;
+    let contacts: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM contacts").fetch_one(app.state().db.pool()).await.unwrap();
+    assert_eq!(contacts, 0, "nothing imported");
+}
+
+#[tokio::test]
+async fn an_import_s_spool_file_goes_when_the_upload_is_unreadable() {
+    let app = TestApp::spawn().await;
+    let (cookie, body) = import_start(&app, 50).await;
+    let headers = format!("Cookie: {cookie}\r\nContent-Type: multipart/form-data; boundary=XyZ\r\n");
+
+    // The body ends without its closing boundary: the part cannot be read to its end.
+    let (status, text) = answer(raw_post(&app, "/api/admin/import", &headers, body.len(), &body).await).await;
+
+    assert_eq!(status, 422, "{text}");
+    assert!(text.contains("could not be read"), "{text}");
+    assert!(spooled(&app).is_empty(), "{:?}", spooled(&app));
 }
