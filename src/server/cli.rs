@@ -112,6 +112,7 @@ async fn serve(config: Config) -> Result<(), String> {
     }
     let addr = config.server.site_addr;
     let grace = config.server.shutdown_grace_seconds;
+    let header_timeout = config.server.header_read_timeout();
     let state = startup::build_state(config).await.map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -128,7 +129,7 @@ async fn serve(config: Config) -> Result<(), String> {
     let mailer = state.mailer.clone();
     let app = http::router(state);
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(http::serve(listener, app, async move {
+    let server = tokio::spawn(http::serve(listener, app, header_timeout, async move {
         let _ = stop_rx.await;
     }));
     http::shutdown_signal().await;

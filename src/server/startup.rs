@@ -119,9 +119,10 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let addr = listener.local_addr().map_err(|source| StartError::Listen { addr, source })?;
     let (shutdown, rx) = oneshot::channel::<()>();
     let app = http::router(state.clone());
-    let task = tokio::spawn(http::serve(listener, app, async move {
-        let _ = rx.await;
-    }));
+    let task =
+        tokio::spawn(http::serve(listener, app, state.config.server.header_read_timeout(), async move {
+            let _ = rx.await;
+        }));
     Ok(Running { addr, state, shutdown, task })
 }
 

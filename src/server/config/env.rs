@@ -62,6 +62,7 @@ pub const ENV_OVERRIDES: &[(&str, &str, Setter)] = overrides![
     "LEPTOS_SITE_ADDR" => server.site_addr: parse,
     "LEPTOS_SITE_ROOT" => server.site_root: path,
     "CONTACTDESK_SHUTDOWN_GRACE_SECONDS" => server.shutdown_grace_seconds: parse,
+    "CONTACTDESK_HEADER_READ_TIMEOUT_SECONDS" => server.header_read_timeout_seconds: parse,
     "CONTACTDESK_TRUSTED_PROXIES" => server.trusted_proxies: parse,
     "CONTACTDESK_PUBLIC_ORIGIN" => server.public_origin: some,
     "CONTACTDESK_DATABASE_URL" => database.url: text,

@@ -79,6 +79,9 @@ impl Config {
         if self.uploads.max_bytes == 0 || self.uploads.idle_timeout_seconds == 0 {
             return invalid("uploads.max_bytes", "the upload limit and idle timeout must be positive");
         }
+        if self.server.header_read_timeout_seconds == 0 {
+            return invalid("server.header_read_timeout_seconds", "must be at least 1");
+        }
         if self.database.max_connections == 0 {
             return invalid("database.max_connections", "must be at least 1");
         }

@@ -32,6 +32,8 @@ pub struct ServerSettings {
     pub site_root: PathBuf,
     /// How long in-flight requests get to finish after SIGTERM/Ctrl-C.
     pub shutdown_grace_seconds: u64,
+    /// A client that has not sent a whole request head within this long is disconnected.
+    pub header_read_timeout_seconds: u64,
     /// Reverse proxies whose `X-Forwarded-For`/`-Proto` are believed; nobody else's are.
     pub trusted_proxies: TrustedProxies,
     /// What people type to reach the app (`https://contactdesk.example.mu`): the only `Origin`
@@ -40,12 +42,19 @@ pub struct ServerSettings {
     pub public_origin: Option<PublicOrigin>,
 }
 
+impl ServerSettings {
+    pub fn header_read_timeout(&self) -> Duration {
+        Duration::from_secs(self.header_read_timeout_seconds)
+    }
+}
+
 impl Default for ServerSettings {
     fn default() -> Self {
         Self {
             site_addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
             site_root: PathBuf::from("target/site"),
             shutdown_grace_seconds: 10,
+            header_read_timeout_seconds: 10,
             trusted_proxies: TrustedProxies::default(),
             public_origin: None,
         }
