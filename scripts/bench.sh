@@ -25,6 +25,8 @@ export CONTACTDESK_LOG=warn
 export CONTACTDESK_CONFIG="$workdir/no-config.toml"
 # The 500 MB recording row needs a raised limit (the default is 200 MB).
 export CONTACTDESK_UPLOAD_MAX_BYTES=$((600 * 1024 * 1024))
+# The upload rows send 50 at a time with one token, standing for 50 phones.
+export CONTACTDESK_UPLOAD_MAX_PER_TOKEN=64
 
 pid=""
 cleanup() {

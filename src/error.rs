@@ -49,6 +49,9 @@ pub enum AppError {
     /// A client that stopped sending mid-request (408).
     #[error("{0}")]
     Timeout(String),
+    /// The disk is too full to take this (507); small writes still work.
+    #[error("{0}")]
+    InsufficientStorage(String),
     /// A body that is not of a type the route takes, judged by its bytes (415).
     #[error("{0}")]
     UnsupportedType(String),
@@ -129,6 +132,7 @@ impl AppError {
             Self::TooLarge(_) => 413,
             Self::Timeout(_) => 408,
             Self::UnsupportedType(_) => 415,
+            Self::InsufficientStorage(_) => 507,
             Self::Internal | Self::ServerFn(_) => 500,
         }
     }
@@ -155,6 +159,7 @@ impl AppError {
             Self::TooLarge(_) => "too_large",
             Self::Timeout(_) => "timeout",
             Self::UnsupportedType(_) => "unsupported_type",
+            Self::InsufficientStorage(_) => "insufficient_storage",
             Self::Internal => "internal_error",
             Self::ServerFn(_) => "transport_error",
         }

@@ -21,6 +21,8 @@ pub async fn import_customers(data: MultipartData) -> Result<ImportReport, AppEr
     super::run("import_customers", async {
         let admin = auth::require_admin().await?;
         let state = expect_context::<AppState>();
+        let storage = &state.config.storage;
+        crate::server::upload_gate::ensure_room(&storage.data_dir, storage.min_free_bytes, 0)?;
         let mut form =
             data.into_inner().ok_or_else(|| AppError::invalid("file", "Choose a CSV file to import."))?;
         // Removed when dropped, whatever happens below (see `import::Spool`).

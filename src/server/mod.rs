@@ -35,5 +35,6 @@ pub mod telemetry;
 pub mod time;
 pub mod tokens;
 pub mod upload_client;
+pub mod upload_gate;
 
 pub use state::AppState;

@@ -13,7 +13,7 @@ use leptos::config::LeptosOptions;
 
 use super::{
     config::Config, contact_updates::UpdateWriter, db::Db, device::DeviceKey, housekeeping::Housekeeper,
-    mail::Mailer, sign_in::PasswordGate, storage::AudioStorage,
+    mail::Mailer, sign_in::PasswordGate, storage::AudioStorage, upload_gate::UploadGate,
 };
 use crate::{
     domain::{dashboard::Dashboard, overview::Overview},
@@ -38,6 +38,8 @@ pub struct AppState {
     pub recordings: AudioStorage,
     /// The bound on concurrent password checks.
     pub passwords: PasswordGate,
+    /// The bound on concurrent uploads.
+    pub uploads: UploadGate,
     /// Signs and checks device cookies (see `device`).
     pub device_key: DeviceKey,
     /// Purges expired sessions and forgotten throttle counters while the server runs.
@@ -63,6 +65,7 @@ impl AppState {
         Self {
             recordings,
             passwords: PasswordGate::new(config.auth.max_concurrent_hashes),
+            uploads: UploadGate::new(&config.uploads),
             device_key,
             housekeeper: Arc::new(Housekeeper::start(db.clone(), &config.auth)),
             leptos_options,

@@ -161,7 +161,8 @@ async fn a_retry_returns_the_first_record_and_other_audio_is_a_conflict() {
 
 #[tokio::test]
 async fn twenty_concurrent_uploads_from_one_new_number_make_one_lead() {
-    let app = TestApp::spawn().await;
+    // One token stands for twenty phones here: its share must let all twenty in at once.
+    let app = TestApp::spawn_with(|c| c.uploads.max_per_token = 20).await;
     let phone = app.token("agent", "upload").await;
     let forms =
         (0..20u8).map(|i| form(&format!("00000000-0000-4000-8000-{:012}", i), "5912 3456", wav(20_000, i)));
@@ -181,7 +182,7 @@ async fn twenty_concurrent_uploads_from_one_new_number_make_one_lead() {
 
 #[tokio::test]
 async fn identical_uploads_racing_with_one_call_id_keep_the_acknowledged_file() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.uploads.max_per_token = 12).await;
     let phone = app.token("agent", "upload").await;
     let audio = wav(50_000, 9);
     let answers = upload_all(&app, &phone, (0..12).map(|_| form(CALL, "5912 3456", audio.clone()))).await;
@@ -635,4 +636,109 @@ async fn the_reference_client_reports_a_refused_token_instead_of_retrying_a_rese
     let error = outcome.expect_err("a refused token fails the upload");
     assert!(error.contains("401"), "{error}");
     assert!(started.elapsed() < Duration::from_secs(5), "no back-off retries for a refused token");
+}
+
+#[tokio::test]
+async fn a_nearly_full_disk_refuses_uploads_and_imports_while_saves_still_work() {
+    let app = TestApp::spawn_with(|c| c.storage.min_free_bytes = u64::MAX / 4).await;
+    seed(&app).await;
+    let phone = app.token("agent", "upload").await;
+    let (status, body) = upload(&app, &phone, form(CALL, "57372333", wav(3000, 1))).await;
+    assert_eq!(status, StatusCode::INSUFFICIENT_STORAGE, "{body}");
+    assert_eq!(body["error"]["code"], "insufficient_storage");
+    assert!(files_on_disk(&app).is_empty());
+
+    let admin = app.signed_in(ADMIN).await;
+    let part = reqwest::multipart::Part::bytes(b"customer_id,name\n".to_vec()).file_name("x.csv");
+    let import = admin
+        .post(app.url("/api/admin/import"))
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(import.status(), StatusCode::INSUFFICIENT_STORAGE);
+
+    // A correction is small and what matters most: it is still saved.
+    let save = reqwest::Client::new()
+        .post(app.url("/v1/customer_contact_updates"))
+        .bearer_auth(app.token("agent", "api").await)
+        .json(&serde_json::json!({"customer_id": "12345", "new_email": "kevin.new@example.mu", "update_reason": "Other"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(save.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn one_phone_gets_at_most_its_share_of_uploads_at_once() {
+    let app = TestApp::spawn_with(|c| c.uploads.max_per_token = 1).await;
+    let busy_phone = app.token("agent", "upload").await;
+    let other_phone = app.token("agent", "upload").await;
+    let body = partial_body(20_000);
+    let headers =
+        format!("Authorization: Bearer {busy_phone}\r\nContent-Type: multipart/form-data; boundary=XyZ\r\n");
+    let in_progress = raw_post(&app, "/v1/calls/upload", &headers, body.len() + 100_000, &body).await;
+
+    let mut refused = None;
+    for _ in 0..100 {
+        let response = reqwest::Client::new()
+            .post(app.url("/v1/calls/upload"))
+            .bearer_auth(&busy_phone)
+            .multipart(form("00000000-0000-4000-8000-000000000002", "57372333", wav(3000, 2)))
+            .send()
+            .await
+            .unwrap();
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            refused = Some(response);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let refused = refused.expect("a second upload of the busy phone is refused");
+    assert_eq!(refused.headers()["retry-after"], "5");
+    let (status, _) =
+        upload(&app, &other_phone, form("00000000-0000-4000-8000-000000000003", "57372333", wav(3000, 3)))
+            .await;
+    assert_eq!(status, StatusCode::CREATED, "another phone is not held up");
+
+    // The stalled upload goes; the busy phone's next one is taken.
+    drop(in_progress);
+    let mut status = StatusCode::TOO_MANY_REQUESTS;
+    for _ in 0..100 {
+        status =
+            upload(&app, &busy_phone, form("00000000-0000-4000-8000-000000000002", "57372333", wav(3000, 2)))
+                .await
+                .0;
+        if status != StatusCode::TOO_MANY_REQUESTS {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(status, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn an_upload_trickling_past_the_overall_cap_is_dropped() {
+    use tokio::io::AsyncWriteExt;
+    let app = TestApp::spawn_with(|c| {
+        c.uploads.idle_timeout_seconds = 1;
+        c.uploads.max_seconds = 2;
+    })
+    .await;
+    let phone = app.token("agent", "upload").await;
+    let body = partial_body(1_000);
+    let headers =
+        format!("Authorization: Bearer {phone}\r\nContent-Type: multipart/form-data; boundary=XyZ\r\n");
+    let mut tcp = raw_post(&app, "/v1/calls/upload", &headers, body.len() + 100_000, &body).await;
+    // A byte every 300 ms, never idle for a second, until just before the cap; then the
+    // answer (written while the client still sends, it could be lost to a reset).
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_millis(1_800) {
+        tcp.write_all(b"\x01").await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let (status, text) = answer(tcp).await;
+    assert_eq!(status, 408, "{text}");
+    assert!(text.contains("took longer than 2 seconds"), "{text}");
+    eventually("the dropped upload's cleanup", async || files_on_disk(&app).is_empty()).await;
 }

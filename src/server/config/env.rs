@@ -69,6 +69,7 @@ pub const ENV_OVERRIDES: &[(&str, &str, Setter)] = overrides![
     "CONTACTDESK_DATABASE_MAX_CONNECTIONS" => database.max_connections: parse,
     "CONTACTDESK_DATABASE_BUSY_TIMEOUT_MS" => database.busy_timeout_ms: parse,
     "CONTACTDESK_DATA_DIR" => storage.data_dir: path,
+    "CONTACTDESK_MIN_FREE_BYTES" => storage.min_free_bytes: parse,
     "CONTACTDESK_SESSION_IDLE_MINUTES" => auth.session_idle_minutes: parse,
     "CONTACTDESK_SESSION_ABSOLUTE_HOURS" => auth.session_absolute_hours: parse,
     "CONTACTDESK_COOKIE_SECURE" => auth.cookie_secure: parse_choice,
@@ -103,6 +104,9 @@ pub const ENV_OVERRIDES: &[(&str, &str, Setter)] = overrides![
     "CONTACTDESK_TIME_ZONE" => business.time_zone: text,
     "CONTACTDESK_UPLOAD_MAX_BYTES" => uploads.max_bytes: parse,
     "CONTACTDESK_UPLOAD_IDLE_TIMEOUT_SECONDS" => uploads.idle_timeout_seconds: parse,
+    "CONTACTDESK_UPLOAD_MAX_SECONDS" => uploads.max_seconds: parse,
+    "CONTACTDESK_UPLOAD_MAX_PER_TOKEN" => uploads.max_per_token: parse,
+    "CONTACTDESK_UPLOAD_MAX_CONCURRENT" => uploads.max_concurrent: parse,
 ];
 
 #[cfg(test)]

@@ -79,6 +79,15 @@ impl Config {
         if self.uploads.max_bytes == 0 || self.uploads.idle_timeout_seconds == 0 {
             return invalid("uploads.max_bytes", "the upload limit and idle timeout must be positive");
         }
+        if self.uploads.max_seconds < self.uploads.idle_timeout_seconds {
+            return invalid("uploads.max_seconds", "must be at least uploads.idle_timeout_seconds");
+        }
+        if self.uploads.max_per_token == 0 || self.uploads.max_concurrent < self.uploads.max_per_token {
+            return invalid(
+                "uploads.max_concurrent",
+                "uploads.max_per_token must be at least 1 and uploads.max_concurrent at least that",
+            );
+        }
         if self.server.header_read_timeout_seconds == 0 {
             return invalid("server.header_read_timeout_seconds", "must be at least 1");
         }

@@ -82,11 +82,14 @@ impl Default for DatabaseSettings {
 pub struct StorageSettings {
     /// Where the database (by default) and stored files live.
     pub data_dir: PathBuf,
+    /// Free space kept for the database: below it, uploads and imports answer 507 while
+    /// contact-update saves (small) keep working.
+    pub min_free_bytes: u64,
 }
 
 impl Default for StorageSettings {
     fn default() -> Self {
-        Self { data_dir: PathBuf::from("data") }
+        Self { data_dir: PathBuf::from("data"), min_free_bytes: 1024 * 1024 * 1024 }
     }
 }
 
@@ -385,19 +388,34 @@ mod tests {
 pub struct UploadSettings {
     /// The largest recording accepted, in bytes (a bigger one is refused with 413).
     pub max_bytes: u64,
-    /// An upload that sends no bytes for this long is dropped. Uploads have no total time
-    /// limit: a long recording from a phone on a weak network may take minutes.
+    /// An upload that sends no bytes for this long is dropped.
     pub idle_timeout_seconds: u64,
+    /// However it trickles, an upload taking longer than this is dropped (a long recording on
+    /// a weak network takes minutes, not hours).
+    pub max_seconds: u64,
+    /// Uploads one token (one phone) may run at once; more answer 429.
+    pub max_per_token: u32,
+    /// Uploads that may run at once in all; more answer 429.
+    pub max_concurrent: u32,
 }
 
 impl Default for UploadSettings {
     fn default() -> Self {
-        Self { max_bytes: 200 * 1024 * 1024, idle_timeout_seconds: 30 }
+        Self {
+            max_bytes: 200 * 1024 * 1024,
+            idle_timeout_seconds: 30,
+            max_seconds: 3600,
+            max_per_token: 4,
+            max_concurrent: 64,
+        }
     }
 }
 
 impl UploadSettings {
     pub fn idle_timeout(&self) -> Duration {
         Duration::from_secs(self.idle_timeout_seconds)
+    }
+    pub fn max_duration(&self) -> Duration {
+        Duration::from_secs(self.max_seconds)
     }
 }

@@ -25,7 +25,7 @@ use crate::{
         calls::{self, NewCall, UPLOAD_FIELDS},
         error::internal,
         storage::{HEAD_BYTES, Staged},
-        time,
+        time, upload_gate,
     },
 };
 
@@ -73,9 +73,10 @@ struct UploadForm {
 /// For the phones: any token (`upload` or `api`) or a session; the call is the caller's. The
 /// audio is streamed to a temporary file while it is hashed and stored only when every check
 /// passes, after it is on disk; whatever the error, no row and no file stay behind. A retry with
-/// the same `call_id` and the same audio answers 200 with the first record. There is no total
-/// time limit (a long recording on a weak network is not cut off), only an idle one. The call
-/// is linked to the contact with this number (a new number creates a lead).
+/// the same `call_id` and the same audio answers 200 with the first record. An upload is
+/// dropped when no bytes arrive for the idle timeout, or when it takes longer than
+/// `uploads.max_seconds` in all (an hour by default). The call is linked to the contact with
+/// this number (a new number creates a lead).
 #[utoipa::path(
     post,
     path = "/v1/calls/upload",
@@ -87,10 +88,12 @@ struct UploadForm {
         (status = 201, description = "Stored: the new call log.", body = CallLog),
         (status = 200, description = "A retry of a stored `call_id` with the same audio: the first record, nothing new.", body = CallLog),
         (status = 401, description = UNAUTHORIZED, body = ErrorBody),
-        (status = 408, description = "No bytes arrived for the idle timeout (`uploads.idle_timeout_seconds`); nothing was stored (`timeout`).", body = ErrorBody),
+        (status = 408, description = "No bytes arrived for the idle timeout (`uploads.idle_timeout_seconds`), or the upload took longer than `uploads.max_seconds`; nothing was stored (`timeout`).", body = ErrorBody),
         (status = 409, description = "This `call_id` was uploaded before with different audio; nothing was stored (`conflict`).", body = ErrorBody),
         (status = 413, description = "Over the size limit, judged from `Content-Length` before the body is read, else as soon as the count passes it (`too_large`).", body = ErrorBody),
         (status = 415, description = "The file is not audio of a known kind, judged from its first bytes (`unsupported_type`).", body = ErrorBody),
+        (status = 429, description = "This token already has `uploads.max_per_token` uploads in progress, or the server `uploads.max_concurrent`; `Retry-After` says when to try again (`too_many_requests`).", body = ErrorBody),
+        (status = 507, description = "The server's disk is below its free-space reserve (`storage.min_free_bytes`); nothing was stored (`insufficient_storage`).", body = ErrorBody),
         (status = 422, description = "Not multipart, a field missing or malformed (each named in `fields`), no `audio` part, or `sha256` does not match the bytes (`invalid_input`).", body = ErrorBody),
         (status = 500, description = INTERNAL, body = ErrorBody),
     ),
@@ -98,7 +101,7 @@ struct UploadForm {
 )]
 pub async fn upload(
     State(state): State<AppState>,
-    Uploader { user, token_id }: Uploader,
+    uploader: Uploader,
     headers: HeaderMap,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(StatusCode, Json<CallLog>), AppError> {
@@ -108,6 +111,27 @@ pub async fn upload(
     if declared.is_some_and(|n| n > limits.max_bytes + FORM_OVERHEAD) {
         return Err(too_large(limits.max_bytes));
     }
+    // A session's uploads are counted apart from any token's (ids of both are positive).
+    let _slot = state.uploads.enter(uploader.token_id.unwrap_or(-uploader.user.id))?;
+    let storage = &state.config.storage;
+    upload_gate::ensure_room(&storage.data_dir, storage.min_free_bytes, declared.unwrap_or(0))?;
+    let max = limits.max_duration();
+    timeout(max, receive(&state, uploader, multipart)).await.unwrap_or_else(|_| {
+        let secs = max.as_secs();
+        let took = if secs % 60 == 0 { format!("{} minutes", secs / 60) } else { format!("{secs} seconds") };
+        Err(AppError::Timeout(format!(
+            "The upload took longer than {took}; it was dropped and nothing was stored."
+        )))
+    })
+}
+
+/// Reads the parts as they arrive (the audio streamed to storage), then records the call.
+async fn receive(
+    state: &AppState,
+    Uploader { user, token_id }: Uploader,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<(StatusCode, Json<CallLog>), AppError> {
+    let limits = &state.config.uploads;
     let mut multipart = multipart.map_err(|_| {
         AppError::invalid(
             "body",
@@ -181,7 +205,7 @@ pub async fn upload(
         errors.push(crate::error::FieldError::new("audio", "audio (the recording file) is required."));
         return Err(AppError::Invalid(errors));
     };
-    let (log, created) = calls::record(&state, &user, token_id, call?, staged, kind).await?;
+    let (log, created) = calls::record(state, &user, token_id, call?, staged, kind).await?;
     Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(log)))
 }
 
