@@ -262,7 +262,7 @@ fn is_page(path: &str) -> bool {
     let prefixes = ["/api/", "/v1/", "/pkg/"];
     let last = path.rsplit('/').next().unwrap_or("");
     !prefixes.iter().any(|p| path.starts_with(p))
-        && !matches!(path, "/healthz" | "/readyz")
+        && !matches!(path, "/healthz" | "/readyz" | "/metrics")
         && !last.contains('.')
 }
 

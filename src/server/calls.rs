@@ -173,6 +173,7 @@ pub async fn record(
     match state.db.record_call(&row).await {
         Ok(Recorded::Created(row, matches)) => {
             tracing::info!(call_log = row.id, contact = ?row.contact_id, size, "call recorded");
+            state.metrics.upload_bytes.inc_by(size as u64);
             Ok((call_log(row, matches), true))
         }
         Ok(Recorded::Existing(row, matches)) => {

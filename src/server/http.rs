@@ -45,6 +45,17 @@ const DYNAMIC_COMPRESSION_LEVEL: i32 = 4;
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 use crate::app::{App, shell};
 
+/// Every route pattern the app serves (pages, server functions, `/v1`, probes), for the
+/// metrics' route label.
+pub fn route_patterns() -> Vec<String> {
+    let pages = generate_route_list(App).into_iter().map(|r| r.path().to_owned());
+    let functions = leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_owned());
+    let api = super::rest::route_list().into_iter().map(|(_, path)| path);
+    let fixed =
+        ["/healthz", "/readyz", super::metrics::PATH, "/v1/openapi.json", "/v1/docs"].map(str::to_owned);
+    pages.chain(functions).chain(api).chain(fixed).collect()
+}
+
 /// Every route of the application with its layers.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -73,6 +84,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route(super::metrics::PATH, get(super::metrics::scrape))
         .nest_service("/pkg", pkg)
         .nest("/v1", super::rest::router())
         .leptos_routes_with_context(&state, routes, context.clone(), {
@@ -91,6 +103,7 @@ pub fn router(state: AppState) -> Router {
         // Inside auth, which resolved the client's origin.
         .layer(middleware::from_fn(super::same_origin::guard))
         .layer(middleware::from_fn_with_state(state.clone(), auth::middleware))
+        .layer(middleware::from_fn_with_state(state.clone(), super::metrics::record))
         .layer(
             ServiceBuilder::new()
                 .layer(middleware::map_request(drop_odd_request_id))

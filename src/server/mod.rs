@@ -21,6 +21,7 @@ pub mod housekeeping;
 pub mod http;
 pub mod import;
 pub mod mail;
+pub mod metrics;
 pub mod pages;
 pub mod qr;
 pub mod report;

@@ -13,7 +13,7 @@ use leptos::config::LeptosOptions;
 
 use super::{
     config::Config, contact_updates::UpdateWriter, db::Db, device::DeviceKey, housekeeping::Housekeeper,
-    mail::Mailer, sign_in::PasswordGate, storage::AudioStorage, upload_gate::UploadGate,
+    mail::Mailer, metrics::Metrics, sign_in::PasswordGate, storage::AudioStorage, upload_gate::UploadGate,
 };
 use crate::{
     domain::{dashboard::Dashboard, overview::Overview},
@@ -40,6 +40,8 @@ pub struct AppState {
     pub passwords: PasswordGate,
     /// The bound on concurrent uploads.
     pub uploads: UploadGate,
+    /// What `/metrics` reports.
+    pub metrics: Arc<Metrics>,
     /// Signs and checks device cookies (see `device`).
     pub device_key: DeviceKey,
     /// Purges expired sessions and forgotten throttle counters while the server runs.
@@ -66,6 +68,7 @@ impl AppState {
             recordings,
             passwords: PasswordGate::new(config.auth.max_concurrent_hashes),
             uploads: UploadGate::new(&config.uploads),
+            metrics: Metrics::new(super::http::route_patterns()),
             device_key,
             housekeeper: Arc::new(Housekeeper::start(db.clone(), &config.auth)),
             leptos_options,

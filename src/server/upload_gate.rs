@@ -21,6 +21,7 @@ const RETRY_AFTER: u64 = 5;
 #[derive(Clone, Debug)]
 pub struct UploadGate {
     per_uploader: u32,
+    max: u32,
     all: Arc<Semaphore>,
     running: Arc<Mutex<HashMap<i64, u32>>>,
 }
@@ -49,9 +50,15 @@ impl UploadGate {
     pub fn new(settings: &UploadSettings) -> Self {
         Self {
             per_uploader: settings.max_per_token,
+            max: settings.max_concurrent,
             all: Arc::new(Semaphore::new(settings.max_concurrent as usize)),
             running: Arc::new(Mutex::new(HashMap::new())),
         }
+    }
+
+    /// Uploads being received now.
+    pub fn running(&self) -> usize {
+        (self.max as usize).saturating_sub(self.all.available_permits())
     }
 
     /// A place for one more upload by `uploader` (a token's id, or a session's), or 429.

@@ -13,6 +13,7 @@ mod helpers;
 mod import;
 mod logging;
 mod logs;
+mod metrics;
 mod openapi;
 mod outbox;
 mod pages;

@@ -10,7 +10,7 @@ mod sections;
 use serde::Deserialize;
 
 pub use env::ENV_OVERRIDES;
-pub use network::{PublicOrigin, TrustedProxies, canonical};
+pub use network::{AddressList, PublicOrigin, canonical};
 pub use sections::*;
 
 /// All settings of the application.
@@ -27,6 +27,7 @@ pub struct Config {
     pub qr: QrSettings,
     pub business: BusinessSettings,
     pub uploads: UploadSettings,
+    pub metrics: MetricsSettings,
 }
 
 /// Why the configuration could not be loaded; always names the file or key at fault.

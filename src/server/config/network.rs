@@ -5,12 +5,12 @@ use std::{fmt, net::IpAddr, str::FromStr};
 use ipnet::IpNet;
 use serde::{Deserialize, Deserializer};
 
-/// The reverse proxies (addresses or CIDR blocks) whose `X-Forwarded-For` and
-/// `X-Forwarded-Proto` are believed. Empty by default: every peer is the client itself.
+/// Addresses and CIDR blocks: the reverse proxies whose `X-Forwarded-For` and
+/// `X-Forwarded-Proto` are believed, the scrapers allowed `/metrics`. Empty by default.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TrustedProxies(Vec<IpNet>);
+pub struct AddressList(Vec<IpNet>);
 
-impl TrustedProxies {
+impl AddressList {
     pub fn contains(&self, ip: IpAddr) -> bool {
         let ip = canonical(ip);
         self.0.iter().any(|net| net.contains(&ip))
@@ -37,7 +37,7 @@ fn parse_net(item: &str) -> Result<IpNet, String> {
 }
 
 /// The environment's form: a comma-separated list.
-impl FromStr for TrustedProxies {
+impl FromStr for AddressList {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         s.split(',').filter(|p| !p.trim().is_empty()).map(parse_net).collect::<Result<_, _>>().map(Self)
@@ -45,7 +45,7 @@ impl FromStr for TrustedProxies {
 }
 
 /// The file's form: a list of strings.
-impl<'de> Deserialize<'de> for TrustedProxies {
+impl<'de> Deserialize<'de> for AddressList {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let items = Vec::<String>::deserialize(d)?;
         items
@@ -127,14 +127,14 @@ mod tests {
 
     #[test]
     fn proxies_take_addresses_and_blocks() {
-        let p: TrustedProxies = "10.0.0.0/8, 192.168.1.7,::1".parse().unwrap();
+        let p: AddressList = "10.0.0.0/8, 192.168.1.7,::1".parse().unwrap();
         assert!(p.contains("10.1.2.3".parse().unwrap()));
         assert!(p.contains("::ffff:10.1.2.3".parse().unwrap()), "IPv4 through an IPv6 socket");
         assert!(p.contains("192.168.1.7".parse().unwrap()));
         assert!(!p.contains("192.168.1.8".parse().unwrap()));
         assert!(p.contains("::1".parse().unwrap()));
-        assert!("10.0.0.0/33".parse::<TrustedProxies>().unwrap_err().contains("10.0.0.0/33"));
-        assert!("".parse::<TrustedProxies>().unwrap().is_empty());
+        assert!("10.0.0.0/33".parse::<AddressList>().unwrap_err().contains("10.0.0.0/33"));
+        assert!("".parse::<AddressList>().unwrap().is_empty());
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use serde::Deserialize;
 
-use super::{ConfigError, PublicOrigin, TrustedProxies};
+use super::{AddressList, ConfigError, PublicOrigin};
 
 /// How the session cookie's `Secure` flag is decided.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -35,7 +35,7 @@ pub struct ServerSettings {
     /// A client that has not sent a whole request head within this long is disconnected.
     pub header_read_timeout_seconds: u64,
     /// Reverse proxies whose `X-Forwarded-For`/`-Proto` are believed; nobody else's are.
-    pub trusted_proxies: TrustedProxies,
+    pub trusted_proxies: AddressList,
     /// What people type to reach the app (`https://contactdesk.example.mu`): the only `Origin`
     /// a state-changing request may come from, and whether cookies are `Secure`. Unset, the
     /// request's own `Host` and scheme stand in (fine without a proxy).
@@ -55,7 +55,7 @@ impl Default for ServerSettings {
             site_root: PathBuf::from("target/site"),
             shutdown_grace_seconds: 10,
             header_read_timeout_seconds: 10,
-            trusted_proxies: TrustedProxies::default(),
+            trusted_proxies: AddressList::default(),
             public_origin: None,
         }
     }
@@ -197,6 +197,14 @@ impl Default for LogSettings {
     fn default() -> Self {
         Self { level: "info".into(), format: LogFormat::Text }
     }
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsSettings {
+    /// Addresses (or CIDR blocks) that may read `/metrics` without signing in: the
+    /// Prometheus server's. Admins may read it anyway.
+    pub allow: AddressList,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]

@@ -91,6 +91,11 @@ impl Db {
         &self.pool
     }
 
+    /// Connections open and, of those, idle: the pool's use, for `/metrics`.
+    pub fn pool_use(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
+    }
+
     /// For `/readyz`: can we run a statement right now?
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())

@@ -124,6 +124,13 @@ impl Db {
     }
 
     /// How many messages match `query`.
+    /// How many messages are in each status: the outbox's depth, for `/metrics`.
+    pub async fn outbox_depth(&self) -> Result<Vec<(String, i64)>, sqlx::Error> {
+        sqlx::query_as("SELECT status, COUNT(*) FROM email_messages GROUP BY status")
+            .fetch_all(self.pool())
+            .await
+    }
+
     pub async fn count_emails(&self, query: &EmailQuery) -> Result<i64, sqlx::Error> {
         let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM email_messages m");
         push_filter(&mut count, query);
