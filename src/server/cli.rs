@@ -257,7 +257,7 @@ async fn create_token(config: &Config, user: &str, scope: &str, name: &str) -> R
 }
 
 async fn fsck(config: &Config) -> Result<(), String> {
-    let db = startup::open_db(config).await.map_err(|e| e.to_string())?;
+    let db = startup::open_existing_db(config, true).await?;
     let storage = startup::open_recordings(config).await.map_err(|e| e.to_string())?;
     let report = super::fsck::check(&db, &storage).await;
     db.close().await;
@@ -280,7 +280,7 @@ async fn backup(config: &Config, output: PathBuf) -> Result<(), String> {
     if output.exists() {
         return Err(format!("{} already exists; choose a new file", output.display()));
     }
-    let db = startup::open_db(config).await.map_err(|e| e.to_string())?;
+    let db = startup::open_existing_db(config, false).await?;
     db.backup_to(&output).await.map_err(|e| format!("backup failed: {e}"))?;
     db.close().await;
     println!("Backed up {} to {}.", config.database.url, output.display());

@@ -470,10 +470,15 @@ async fn tokens_hold_their_scope_and_revocation_is_immediate() {
 
 /// Runs the `contactdesk` binary on the app's database and data folder.
 fn contactdesk(app: &TestApp, args: &[&str]) -> std::process::Output {
+    contactdesk_with_db(app, &app.config.database.url, args)
+}
+
+/// Runs the `contactdesk` binary on the database at `url` and the app's data folder.
+fn contactdesk_with_db(app: &TestApp, url: &str, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_contactdesk"))
         .args(args)
         .env("CONTACTDESK_CONFIG", "/nonexistent.toml")
-        .env("CONTACTDESK_DATABASE_URL", &app.config.database.url)
+        .env("CONTACTDESK_DATABASE_URL", url)
         .env("CONTACTDESK_DATA_DIR", &app.config.storage.data_dir)
         .env("CONTACTDESK_DEMO", "0")
         .env("CONTACTDESK_LOG", "warn")
@@ -741,4 +746,33 @@ async fn an_upload_trickling_past_the_overall_cap_is_dropped() {
     assert_eq!(status, 408, "{text}");
     assert!(text.contains("took longer than 2 seconds"), "{text}");
     eventually("the dropped upload's cleanup", async || files_on_disk(&app).is_empty()).await;
+}
+
+#[tokio::test]
+async fn backup_and_fsck_never_migrate_the_live_database() {
+    let app = TestApp::spawn().await;
+    let pool = app.state().db.pool();
+    // The database of an older binary: its newest migration not applied yet.
+    let newest: i64 =
+        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations").fetch_one(pool).await.unwrap();
+    sqlx::query("ALTER TABLE exports DROP COLUMN completed_at").execute(pool).await.unwrap();
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = $1").bind(newest).execute(pool).await.unwrap();
+    let applied = async || -> i64 {
+        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations").fetch_one(pool).await.unwrap()
+    };
+
+    let copy = app.config.storage.data_dir.join("copy.db");
+    let backup = contactdesk(&app, &["backup", "--output", copy.to_str().unwrap()]);
+    assert!(backup.status.success(), "{}", String::from_utf8_lossy(&backup.stderr));
+    assert_eq!(applied().await, newest - 1, "backup migrated the live database");
+
+    let fsck = contactdesk(&app, &["fsck"]);
+    assert!(!fsck.status.success());
+    let said = String::from_utf8_lossy(&fsck.stderr);
+    assert!(said.contains("never migrates") && said.contains("contactdesk migrate"), "{said}");
+    assert_eq!(applied().await, newest - 1, "fsck migrated the live database");
+
+    // Neither creates a database that is not there.
+    let missing = contactdesk_with_db(&app, "sqlite:///nonexistent-dir/none.db", &["fsck"]);
+    assert!(!missing.status.success());
 }

@@ -58,8 +58,18 @@ impl Db {
     /// `synchronous=FULL` so an acknowledged commit survives power loss, foreign keys enforced,
     /// and a busy timeout so concurrent writers wait instead of failing.
     pub async fn connect(settings: &DatabaseSettings) -> Result<Self, sqlx::Error> {
+        Self::connect_with(settings, true).await
+    }
+
+    /// The database as it is, for tools that read it beside a running server (`backup`,
+    /// `fsck`): never created, never migrated.
+    pub async fn connect_existing(settings: &DatabaseSettings) -> Result<Self, sqlx::Error> {
+        Self::connect_with(settings, false).await
+    }
+
+    async fn connect_with(settings: &DatabaseSettings, create: bool) -> Result<Self, sqlx::Error> {
         let options = SqliteConnectOptions::from_str(&settings.url)?
-            .create_if_missing(true)
+            .create_if_missing(create)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
@@ -85,6 +95,17 @@ impl Db {
 
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         MIGRATOR.run(&self.pool).await
+    }
+
+    /// The newest migration applied to the database, and the newest this binary has: a tool
+    /// that reads the schema works only when they are the same.
+    pub async fn schema_versions(&self) -> Result<(i64, i64), sqlx::Error> {
+        let applied: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&self.pool)
+                .await?;
+        let known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+        Ok((applied.unwrap_or(0), known))
     }
 
     pub fn pool(&self) -> &SqlitePool {
