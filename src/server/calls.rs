@@ -147,8 +147,6 @@ pub async fn record(
         &sha[..16],
         &attempt[..8]
     );
-    staged.commit(&state.recordings, &key).await.map_err(|e| internal("storing a recording failed", e))?;
-
     let lead_name = match &call.phone {
         Some(p) => format!("New lead {}", p.display()),
         None => String::new(),
@@ -170,19 +168,35 @@ pub async fn record(
         audio_type,
         now: now_ms(),
     };
-    match state.db.record_call(&row).await {
+    // Noted first: should the process die between the move and the row, the server finds the
+    // file by this note and clears it (see `housekeeping`).
+    state.db.add_recording_intent(&key, now_ms()).await?;
+    staged.commit(&state.recordings, &key).await.map_err(|e| internal("storing a recording failed", e))?;
+    let outcome = link(state, &row).await;
+    // Answered (stored, a twin's, or removed): the note has done its work. Failing to remove
+    // it costs nothing but a check later.
+    if let Err(e) = state.db.remove_recording_intent(&key).await {
+        tracing::warn!(error = %e, key, "could not remove a recording's note");
+    }
+    outcome
+}
+
+/// Links a stored recording to its contact in one transaction; on any failure its file goes.
+async fn link(state: &AppState, row: &NewCallRow<'_>) -> Result<(CallLog, bool), AppError> {
+    let (key, size) = (row.audio_key, row.audio_size);
+    match state.db.record_call(row).await {
         Ok(Recorded::Created(row, matches)) => {
             tracing::info!(call_log = row.id, contact = ?row.contact_id, size, "call recorded");
             state.metrics.upload_bytes.inc_by(size as u64);
             Ok((call_log(row, matches), true))
         }
-        Ok(Recorded::Existing(row, matches)) => {
+        Ok(Recorded::Existing(stored, matches)) => {
             // A concurrent twin won: our own copy goes.
-            remove_quietly(state, &key).await;
-            same_call(row, matches, &sha).map(|log| (log, false))
+            remove_quietly(state, key).await;
+            same_call(stored, matches, row.audio_sha256).map(|log| (log, false))
         }
         Err(e) => {
-            remove_quietly(state, &key).await;
+            remove_quietly(state, key).await;
             Err(e.into())
         }
     }

@@ -1,12 +1,17 @@
 //! Work the server does on its own while it runs: expired sessions and throttle counters
-//! nobody remembers any more are removed, so neither table grows with time. Several instances
-//! on one database may do it at once: the deletes are idempotent.
+//! nobody remembers any more are removed, so neither table grows with time, and a recording a
+//! crash left without its call log is cleared, so nobody has to run a repair. Several
+//! instances on one database may do it at once: every step is idempotent.
 
 use std::time::Duration;
 
 use tokio::task::JoinHandle;
 
-use super::{config::AuthSettings, db::Db, time::now_ms};
+use super::{config::AuthSettings, db::Db, storage::AudioStorage, time::now_ms};
+
+/// A recording noted this long ago and never answered was left by a crash: an upload moves its
+/// file and commits its row within milliseconds.
+const ORPHAN_GRACE_MS: i64 = 10 * 60 * 1000;
 
 /// The purge task; it stops when the last handle on the app's state is dropped.
 #[derive(Debug)]
@@ -14,7 +19,7 @@ pub struct Housekeeper(JoinHandle<()>);
 
 impl Housekeeper {
     /// Purges at once (what a stopped server left), then every `purge_every_seconds`.
-    pub fn start(db: Db, auth: &AuthSettings) -> Self {
+    pub fn start(db: Db, recordings: AudioStorage, auth: &AuthSettings) -> Self {
         let every = Duration::from_secs(auth.purge_every_seconds);
         let idle = auth.idle().as_millis() as i64;
         let absolute = auth.absolute().as_millis() as i64;
@@ -33,9 +38,31 @@ impl Housekeeper {
                 if let Err(e) = db.purge_sign_in_throttle(now - memory, now).await {
                     tracing::warn!(error = %e, "could not purge sign-in throttle counters");
                 }
+                match clear_orphans(&db, &recordings, now - ORPHAN_GRACE_MS).await {
+                    Ok(0) => {}
+                    Ok(n) => {
+                        tracing::warn!(removed = n, "recordings left without a call log by a crash removed")
+                    }
+                    Err(e) => tracing::warn!(error = %e, "could not clear recordings left by a crash"),
+                }
             }
         }))
     }
+}
+
+/// Removes the files of recordings noted before `before` whose call log was never committed;
+/// forgets the notes of those that were. The number of files removed.
+async fn clear_orphans(db: &Db, recordings: &AudioStorage, before: i64) -> Result<usize, String> {
+    let stale = db.stale_recording_intents(before).await.map_err(|e| e.to_string())?;
+    let mut removed = 0;
+    for (key, has_call) in stale {
+        if !has_call {
+            recordings.delete(&key).await.map_err(|e| format!("{key}: {e}"))?;
+            removed += 1;
+        }
+        db.remove_recording_intent(&key).await.map_err(|e| e.to_string())?;
+    }
+    Ok(removed)
 }
 
 impl Drop for Housekeeper {

@@ -65,12 +65,12 @@ impl AppState {
         demo: bool,
     ) -> Self {
         Self {
-            recordings,
+            recordings: recordings.clone(),
             passwords: PasswordGate::new(config.auth.max_concurrent_hashes),
             uploads: UploadGate::new(&config.uploads),
             metrics: Metrics::new(super::http::route_patterns()),
             device_key,
-            housekeeper: Arc::new(Housekeeper::start(db.clone(), &config.auth)),
+            housekeeper: Arc::new(Housekeeper::start(db.clone(), recordings.clone(), &config.auth)),
             leptos_options,
             updates: UpdateWriter::spawn(db.clone()),
             mailer: Mailer::start(db.clone(), &config.mail),

@@ -776,3 +776,37 @@ async fn backup_and_fsck_never_migrate_the_live_database() {
     let missing = contactdesk_with_db(&app, "sqlite:///nonexistent-dir/none.db", &["fsck"]);
     assert!(!missing.status.success());
 }
+
+#[tokio::test]
+async fn a_recording_a_crash_left_without_its_call_log_is_cleared_by_the_server() {
+    let app = TestApp::spawn_with(|c| c.auth.purge_every_seconds = 1).await;
+    let phone = app.token("agent", "upload").await;
+    let (status, _) = upload(&app, &phone, form(CALL, "57372333", wav(3000, 4))).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let pool = app.state().db.pool();
+    let notes = async || -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM recording_intents").fetch_one(pool).await.unwrap()
+    };
+    assert_eq!(notes().await, 0, "an answered upload leaves no note");
+
+    // What a crash between the move and the row leaves: the note and the file, no call log.
+    // One is old (the crash was long ago), one young (an upload may still be in flight).
+    let dir = recordings(&app).join("calls/2026/11");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, noted_at) in [("crashed-1.wav", 0), ("in-flight-2.wav", contactdesk::server::time::now_ms())] {
+        std::fs::write(dir.join(name), wav(2000, 5)).unwrap();
+        sqlx::query("INSERT INTO recording_intents (key, created_at) VALUES ($1, $2)")
+            .bind(format!("calls/2026/11/{name}"))
+            .bind(noted_at)
+            .execute(pool)
+            .await
+            .unwrap();
+    }
+
+    eventually("the crashed upload's file removed", async || !dir.join("crashed-1.wav").exists()).await;
+    eventually("its note forgotten", async || notes().await == 1).await;
+    assert!(dir.join("in-flight-2.wav").exists(), "a young one may be an upload in flight");
+    assert_eq!(count(&app, "call_logs").await, 1);
+    let played = files_on_disk(&app).len();
+    assert_eq!(played, 2, "the call's recording and the young one: {:?}", files_on_disk(&app));
+}

@@ -256,6 +256,37 @@ impl Db {
     }
 
     /// Every call log's stored file, for `fsck`: (id, key, size, sha256).
+    /// Notes that a recording is about to be moved into place under `key`.
+    pub async fn add_recording_intent(&self, key: &str, now: i64) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO recording_intents (key, created_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(now)
+        .execute(self.pool())
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn remove_recording_intent(&self, key: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM recording_intents WHERE key = $1")
+            .bind(key)
+            .execute(self.pool())
+            .await
+            .map(|_| ())
+    }
+
+    /// Keys noted before `before` and never answered, each with whether a call log refers to it.
+    pub async fn stale_recording_intents(&self, before: i64) -> Result<Vec<(String, bool)>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT i.key, EXISTS (SELECT 1 FROM call_logs c WHERE c.audio_key = i.key) \
+             FROM recording_intents i WHERE i.created_at < $1 ORDER BY i.key",
+        )
+        .bind(before)
+        .fetch_all(self.pool())
+        .await
+    }
+
     pub async fn call_audio_index(&self) -> Result<Vec<(i64, String, i64, String)>, sqlx::Error> {
         sqlx::query_as("SELECT id, audio_key, audio_size, audio_sha256 FROM call_logs ORDER BY id")
             .fetch_all(self.pool())
