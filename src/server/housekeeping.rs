@@ -7,11 +7,7 @@ use std::time::Duration;
 
 use tokio::task::JoinHandle;
 
-use super::{config::AuthSettings, db::Db, storage::AudioStorage, time::now_ms};
-
-/// A recording noted this long ago and never answered was left by a crash: an upload moves its
-/// file and commits its row within milliseconds.
-const ORPHAN_GRACE_MS: i64 = 10 * 60 * 1000;
+use super::{config::Config, db::Db, storage::AudioStorage, time::now_ms};
 
 /// The purge task; it stops when the last handle on the app's state is dropped.
 #[derive(Debug)]
@@ -19,7 +15,9 @@ pub struct Housekeeper(JoinHandle<()>);
 
 impl Housekeeper {
     /// Purges at once (what a stopped server left), then every `purge_every_seconds`.
-    pub fn start(db: Db, recordings: AudioStorage, auth: &AuthSettings) -> Self {
+    pub fn start(db: Db, recordings: AudioStorage, config: &Config) -> Self {
+        let auth = &config.auth;
+        let orphan_grace = config.uploads.orphan_grace_seconds as i64 * 1000;
         let every = Duration::from_secs(auth.purge_every_seconds);
         let idle = auth.idle().as_millis() as i64;
         let absolute = auth.absolute().as_millis() as i64;
@@ -38,7 +36,7 @@ impl Housekeeper {
                 if let Err(e) = db.purge_sign_in_throttle(now - memory, now).await {
                     tracing::warn!(error = %e, "could not purge sign-in throttle counters");
                 }
-                match clear_orphans(&db, &recordings, now - ORPHAN_GRACE_MS).await {
+                match clear_orphans(&db, &recordings, now - orphan_grace).await {
                     Ok(0) => {}
                     Ok(n) => {
                         tracing::warn!(removed = n, "recordings left without a call log by a crash removed")

@@ -70,7 +70,7 @@ impl AppState {
             uploads: UploadGate::new(&config.uploads),
             metrics: Metrics::new(super::http::route_patterns()),
             device_key,
-            housekeeper: Arc::new(Housekeeper::start(db.clone(), recordings.clone(), &config.auth)),
+            housekeeper: Arc::new(Housekeeper::start(db.clone(), recordings.clone(), &config)),
             leptos_options,
             updates: UpdateWriter::spawn(db.clone()),
             mailer: Mailer::start(db.clone(), &config.mail),

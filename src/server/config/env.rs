@@ -107,6 +107,7 @@ pub const ENV_OVERRIDES: &[(&str, &str, Setter)] = overrides![
     "CONTACTDESK_UPLOAD_MAX_SECONDS" => uploads.max_seconds: parse,
     "CONTACTDESK_UPLOAD_MAX_PER_TOKEN" => uploads.max_per_token: parse,
     "CONTACTDESK_UPLOAD_MAX_CONCURRENT" => uploads.max_concurrent: parse,
+    "CONTACTDESK_UPLOAD_ORPHAN_GRACE_SECONDS" => uploads.orphan_grace_seconds: parse,
     "CONTACTDESK_METRICS_ALLOW" => metrics.allow: parse,
 ];
 

@@ -405,6 +405,9 @@ pub struct UploadSettings {
     pub max_per_token: u32,
     /// Uploads that may run at once in all; more answer 429.
     pub max_concurrent: u32,
+    /// A recording noted this long ago and never answered was left by a crash, and is cleared
+    /// (an upload moves its file and commits its row within milliseconds).
+    pub orphan_grace_seconds: u64,
 }
 
 impl Default for UploadSettings {
@@ -415,6 +418,7 @@ impl Default for UploadSettings {
             max_seconds: 3600,
             max_per_token: 4,
             max_concurrent: 64,
+            orphan_grace_seconds: 600,
         }
     }
 }
