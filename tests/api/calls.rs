@@ -684,22 +684,16 @@ async fn one_phone_gets_at_most_its_share_of_uploads_at_once() {
         format!("Authorization: Bearer {busy_phone}\r\nContent-Type: multipart/form-data; boundary=XyZ\r\n");
     let in_progress = raw_post(&app, "/v1/calls/upload", &headers, body.len() + 100_000, &body).await;
 
-    let mut refused = None;
-    for _ in 0..100 {
-        let response = reqwest::Client::new()
-            .post(app.url("/v1/calls/upload"))
-            .bearer_auth(&busy_phone)
-            .multipart(form("00000000-0000-4000-8000-000000000002", "57372333", wav(3000, 2)))
-            .send()
-            .await
-            .unwrap();
-        if response.status() == StatusCode::TOO_MANY_REQUESTS {
-            refused = Some(response);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let refused = refused.expect("a second upload of the busy phone is refused");
+    // Only once the stalled upload holds its place (else the second could take it first).
+    eventually("the stalled upload admitted", async || app.state().uploads.running() == 1).await;
+    let refused = reqwest::Client::new()
+        .post(app.url("/v1/calls/upload"))
+        .bearer_auth(&busy_phone)
+        .multipart(form("00000000-0000-4000-8000-000000000002", "57372333", wav(3000, 2)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS, "a second upload of the busy phone waits");
     assert_eq!(refused.headers()["retry-after"], "5");
     let (status, _) =
         upload(&app, &other_phone, form("00000000-0000-4000-8000-000000000003", "57372333", wav(3000, 3)))
@@ -708,17 +702,10 @@ async fn one_phone_gets_at_most_its_share_of_uploads_at_once() {
 
     // The stalled upload goes; the busy phone's next one is taken.
     drop(in_progress);
-    let mut status = StatusCode::TOO_MANY_REQUESTS;
-    for _ in 0..100 {
-        status =
-            upload(&app, &busy_phone, form("00000000-0000-4000-8000-000000000002", "57372333", wav(3000, 2)))
-                .await
-                .0;
-        if status != StatusCode::TOO_MANY_REQUESTS {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    eventually("the stalled upload's place freed", async || app.state().uploads.running() == 0).await;
+    let (status, _) =
+        upload(&app, &busy_phone, form("00000000-0000-4000-8000-000000000002", "57372333", wav(3000, 2)))
+            .await;
     assert_eq!(status, StatusCode::CREATED);
 }
 
