@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 
 use super::{
     AppState, client,
-    config::{CookieSecure, PublicOrigin},
+    config::CookieSecure,
     db::sessions::SessionRow,
     device::{DEVICE_COOKIE, Device},
     error::internal,
@@ -84,8 +84,6 @@ pub struct Authentication {
     /// The client's address (behind a trusted proxy, the one it forwarded).
     pub client_ip: String,
     pub https: bool,
-    /// This app's origin as the client's browser writes it.
-    pub origin: Option<PublicOrigin>,
 }
 
 // ---- passwords -------------------------------------------------------------------------------
@@ -183,8 +181,7 @@ pub fn clear_cookie(state: &AppState, https: bool) -> HeaderValue {
 /// The device this browser's device cookie names, if it carries a valid one.
 pub fn device_of(state: &AppState, headers: &HeaderMap, https: bool) -> Option<Device> {
     let value = cookie_value(headers, &cookie_name(DEVICE_COOKIE, secure(state, https)))?;
-    let max_age = state.config.auth.device_cookie_days as i64 * 86_400;
-    state.device_key.read(&value, now_ms() / 1000, max_age)
+    state.device_key.read(&value, now_ms() / 1000, state.config.auth.device_cookie_max_age())
 }
 
 /// `Set-Cookie` remembering this browser as a device `username` signed in on.
@@ -195,8 +192,7 @@ pub fn device_cookie(
     https: bool,
 ) -> HeaderValue {
     let value = state.device_key.issue(previous, username, now_ms() / 1000);
-    let max_age = state.config.auth.device_cookie_days as i64 * 86_400;
-    set_cookie(state, https, DEVICE_COOKIE, &value, Some(max_age))
+    set_cookie(state, https, DEVICE_COOKIE, &value, Some(state.config.auth.device_cookie_max_age()))
 }
 
 // ---- sign-in and sign-out --------------------------------------------------------------------
@@ -300,7 +296,6 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
         token_hash: token.as_deref().map(token_hash),
         client_ip: client.ip.to_string(),
         https,
-        origin: client.origin,
     };
     req.extensions_mut().insert(auth);
     let response = next.run(req).await;

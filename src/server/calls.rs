@@ -172,16 +172,11 @@ pub async fn record(
     // file by this note and clears it (see `housekeeping`).
     state.db.add_recording_intent(&key, now_ms()).await?;
     staged.commit(&state.recordings, &key).await.map_err(|e| internal("storing a recording failed", e))?;
-    let outcome = link(state, &row).await;
-    // Answered (stored, a twin's, or removed): the note has done its work. Failing to remove
-    // it costs nothing but a check later.
-    if let Err(e) = state.db.remove_recording_intent(&key).await {
-        tracing::warn!(error = %e, key, "could not remove a recording's note");
-    }
-    outcome
+    link(state, &row).await
 }
 
-/// Links a stored recording to its contact in one transaction; on any failure its file goes.
+/// Links a stored recording to its contact in one transaction, which also forgets the
+/// recording's note; otherwise its file goes, then its note.
 async fn link(state: &AppState, row: &NewCallRow<'_>) -> Result<(CallLog, bool), AppError> {
     let (key, size) = (row.audio_key, row.audio_size);
     match state.db.record_call(row).await {
@@ -213,9 +208,13 @@ fn same_call(row: CallRow, matches: Vec<i64>, sha256: &str) -> Result<CallLog, A
     Ok(call_log(row, matches))
 }
 
+/// Removes a recording that has no call log, then its note; a file that cannot be removed
+/// keeps its note, so the housekeeper tries again.
 async fn remove_quietly(state: &AppState, key: &str) {
     if let Err(e) = state.recordings.delete(key).await {
         tracing::error!(error = %e, key, "could not remove a recording that has no call log");
+    } else if let Err(e) = state.db.remove_recording_intent(key).await {
+        tracing::warn!(error = %e, key, "could not remove a recording's note");
     }
 }
 

@@ -13,8 +13,6 @@ pub struct Client {
     pub ip: IpAddr,
     /// Whether the client reached us over HTTPS (at the proxy, if there is one).
     pub https: bool,
-    /// This app's origin as that client's browser writes it in `Origin`.
-    pub origin: Option<PublicOrigin>,
 }
 
 /// One `X-Forwarded-For` entry: an address, perhaps with a port (`1.2.3.4:5678`, `[::1]:80`).
@@ -56,17 +54,25 @@ pub fn resolve(peer: Option<IpAddr>, headers: &HeaderMap, settings: &ServerSetti
             }
         }
     }
-    let forwarded_https = from_proxy
-        && list(headers, "x-forwarded-proto").last().is_some_and(|p| p.eq_ignore_ascii_case("https"));
-    let (https, origin) = match &settings.public_origin {
-        Some(origin) => (origin.is_https(), Some(origin.clone())),
+    let https = match &settings.public_origin {
+        Some(origin) => origin.is_https(),
         None => {
-            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-            let scheme = if forwarded_https { "https" } else { "http" };
-            (forwarded_https, host.and_then(|h| PublicOrigin::from_parts(scheme, h)))
+            from_proxy
+                && list(headers, "x-forwarded-proto").last().is_some_and(|p| p.eq_ignore_ascii_case("https"))
         }
     };
-    Client { ip, https, origin }
+    Client { ip, https }
+}
+
+/// This app's origin as the browser of a request (`https` as [`resolve`] found it) writes it in
+/// `Origin`: the public origin, else the request's own scheme and `Host`. Only the cross-site
+/// check needs it, so it is not worked out for every request.
+pub fn own_origin(settings: &ServerSettings, headers: &HeaderMap, https: bool) -> Option<PublicOrigin> {
+    if let Some(origin) = &settings.public_origin {
+        return Some(origin.clone());
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok())?;
+    PublicOrigin::from_parts(if https { "https" } else { "http" }, host)
 }
 
 #[cfg(test)]
@@ -98,7 +104,7 @@ mod tests {
         let c = resolve(ip("203.0.113.9"), &h, &settings(""));
         assert_eq!(c.ip, ip("203.0.113.9").unwrap());
         assert!(!c.https, "anyone can claim https");
-        assert_eq!(c.origin.unwrap().as_str(), "http://cd:3000");
+        assert_eq!(own_origin(&settings(""), &h, c.https).unwrap().as_str(), "http://cd:3000");
     }
 
     #[test]
@@ -140,8 +146,9 @@ mod tests {
     fn a_public_origin_decides_the_scheme() {
         let mut s = settings("");
         s.public_origin = Some("https://cd.example.mu".parse().unwrap());
-        let c = resolve(ip("127.0.0.1"), &headers(&[("host", "internal:8080")]), &s);
+        let h = headers(&[("host", "internal:8080")]);
+        let c = resolve(ip("127.0.0.1"), &h, &s);
         assert!(c.https);
-        assert_eq!(c.origin.unwrap().as_str(), "https://cd.example.mu");
+        assert_eq!(own_origin(&s, &h, c.https).unwrap().as_str(), "https://cd.example.mu");
     }
 }

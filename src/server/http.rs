@@ -47,13 +47,17 @@ use crate::app::{App, shell};
 
 /// Every route pattern the app serves (pages, server functions, `/v1`, probes), for the
 /// metrics' route label.
-pub fn route_patterns() -> Vec<String> {
-    let pages = generate_route_list(App).into_iter().map(|r| r.path().to_owned());
-    let functions = leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_owned());
-    let api = super::rest::route_list().into_iter().map(|(_, path)| path);
-    let fixed =
-        ["/healthz", "/readyz", super::metrics::PATH, "/v1/openapi.json", "/v1/docs"].map(str::to_owned);
-    pages.chain(functions).chain(api).chain(fixed).collect()
+/// They are the binary's own, so they are listed once (an app is built many times in tests).
+pub fn route_patterns() -> &'static [String] {
+    static PATTERNS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        let pages = generate_route_list(App).into_iter().map(|r| r.path().to_owned());
+        let functions = leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_owned());
+        let api = super::rest::route_list().into_iter().map(|(_, path)| path);
+        let fixed =
+            ["/healthz", "/readyz", super::metrics::PATH, "/v1/openapi.json", "/v1/docs"].map(str::to_owned);
+        pages.chain(functions).chain(api).chain(fixed).collect()
+    })
 }
 
 /// Every route of the application with its layers.
@@ -101,7 +105,7 @@ pub fn router(state: AppState) -> Router {
         // Added after the timeout, so outside it: uploads have an idle timeout of their own.
         .merge(super::rest::upload_router(state.config.uploads.max_bytes))
         // Inside auth, which resolved the client's origin.
-        .layer(middleware::from_fn(super::same_origin::guard))
+        .layer(middleware::from_fn_with_state(state.clone(), super::same_origin::guard))
         .layer(middleware::from_fn_with_state(state.clone(), auth::middleware))
         .layer(middleware::from_fn_with_state(state.clone(), super::metrics::record))
         .layer(

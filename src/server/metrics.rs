@@ -177,8 +177,9 @@ async fn render(state: &AppState) -> Result<String, AppError> {
     Ok(text)
 }
 
-/// Request paths to route patterns.
-struct Routes(Vec<Vec<Segment>>, Vec<String>);
+/// Request paths to route patterns: each pattern's name and segments, those without a
+/// parameter first, so that `/contacts/new` wins over `/contacts/:id`.
+struct Routes(Vec<(String, Vec<Segment>)>);
 
 enum Segment {
     Literal(String),
@@ -187,43 +188,37 @@ enum Segment {
 
 impl Routes {
     fn new(patterns: impl IntoIterator<Item = String>) -> Self {
-        let names: Vec<String> = patterns.into_iter().collect();
-        let parsed = names
-            .iter()
-            .map(|p| {
-                p.split('/')
-                    .map(|s| {
-                        if s.starts_with('{') || s.starts_with(':') || s.starts_with('*') {
-                            Segment::Param
-                        } else {
-                            Segment::Literal(s.to_owned())
-                        }
+        let mut routes: Vec<(String, Vec<Segment>)> = patterns
+            .into_iter()
+            .map(|name| {
+                let segments = name
+                    .split('/')
+                    .map(|s| match s.chars().next() {
+                        Some('{' | ':' | '*') => Segment::Param,
+                        _ => Segment::Literal(s.to_owned()),
                     })
-                    .collect()
+                    .collect();
+                (name, segments)
             })
             .collect();
-        Self(parsed, names)
+        routes.sort_by_key(|(_, segments)| segments.iter().any(|s| matches!(s, Segment::Param)));
+        Self(routes)
     }
 
-    /// The first pattern `path` matches (literal segments before parameters), else a bucket.
+    /// The first pattern `path` matches, else a bucket: never the raw path.
     fn pattern_of(&self, path: &str) -> &str {
         if path.starts_with("/pkg/") {
             return "/pkg/*";
         }
-        let parts: Vec<&str> = path.split('/').collect();
-        let matches = |segments: &Vec<Segment>| {
-            segments.len() == parts.len()
-                && segments.iter().zip(&parts).all(|(s, p)| match s {
+        let count = path.split('/').count();
+        let matches = |segments: &[Segment]| {
+            segments.len() == count
+                && segments.iter().zip(path.split('/')).all(|(s, p)| match s {
                     Segment::Literal(l) => l == p,
                     Segment::Param => !p.is_empty(),
                 })
         };
-        let literal = |segments: &Vec<Segment>| segments.iter().all(|s| matches!(s, Segment::Literal(_)));
-        let found = (self.0.iter().enumerate())
-            .filter(|(_, s)| matches(s))
-            .min_by_key(|(_, s)| !literal(s))
-            .map(|(i, _)| self.1[i].as_str());
-        found.unwrap_or("other")
+        self.0.iter().find(|(_, segments)| matches(segments)).map_or("other", |(name, _)| name.as_str())
     }
 }
 

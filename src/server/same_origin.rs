@@ -13,13 +13,13 @@
 //! are `GET`s that record an export: a navigation from another site is refused there too.
 
 use axum::{
-    extract::Request,
+    extract::{Request, State},
     http::{HeaderMap, Method, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 
-use super::{auth::Authentication, config::PublicOrigin};
+use super::{AppState, auth::Authentication, client, config::PublicOrigin};
 use crate::error::AppError;
 
 /// `GET` routes that change something (an export is recorded, with its file and audit row).
@@ -27,9 +27,10 @@ const RECORDING_GETS: &[&str] =
     &["/v1/customer_contact_updates/export.csv", "/v1/customer_contact_updates/export.xlsx"];
 
 /// Refuses a cross-site state-changing request with 403 before any handler runs.
-pub async fn guard(req: Request, next: Next) -> Response {
-    let origin = req.extensions().get::<Authentication>().and_then(|a| a.origin.clone());
-    if let Err(e) = check(req.method(), req.uri().path(), req.headers(), origin.as_ref()) {
+pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let https = req.extensions().get::<Authentication>().is_some_and(|a| a.https);
+    let own = || client::own_origin(&state.config.server, req.headers(), https);
+    if let Err(e) = check(req.method(), req.uri().path(), req.headers(), own) {
         tracing::warn!(
             method = %req.method(),
             origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()).unwrap_or("-"),
@@ -41,16 +42,19 @@ pub async fn guard(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
+/// `own` gives the app's origin; it is worked out only for a request that must be checked.
 fn check(
     method: &Method,
     path: &str,
     headers: &HeaderMap,
-    own: Option<&PublicOrigin>,
+    own: impl FnOnce() -> Option<PublicOrigin>,
 ) -> Result<(), AppError> {
     let safe = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
     if (safe && !RECORDING_GETS.contains(&path)) || headers.contains_key(header::AUTHORIZATION) {
         return Ok(());
     }
+    let own = own();
+    let own = own.as_ref();
     let refuse = |from: &str| {
         AppError::CrossSite(format!(
             "Refused: this request came from {from}, not from ContactDesk's own pages{}. Open ContactDesk \
@@ -81,8 +85,7 @@ mod tests {
 
     #[test]
     fn only_the_app_s_own_origin_may_change_things() {
-        let own: PublicOrigin = "http://127.0.0.1:3000".parse().unwrap();
-        let own = Some(&own);
+        let own = || "http://127.0.0.1:3000".parse::<PublicOrigin>().ok();
         let post = |headers: HeaderMap| check(&Method::POST, "/api/admin/users/create", &headers, own);
         assert!(post(h(&[("origin", "http://127.0.0.1:3000")])).is_ok());
         assert!(post(h(&[("origin", "http://127.0.0.1:3001")])).is_err(), "another port is same-site");
@@ -101,10 +104,10 @@ mod tests {
     #[test]
     fn reads_are_free_but_an_export_navigation_from_elsewhere_is_not() {
         let cross = h(&[("sec-fetch-site", "cross-site")]);
-        assert!(check(&Method::GET, "/v1/contacts", &cross, None).is_ok());
-        assert!(check(&Method::GET, RECORDING_GETS[0], &cross, None).is_err());
+        assert!(check(&Method::GET, "/v1/contacts", &cross, || None).is_ok());
+        assert!(check(&Method::GET, RECORDING_GETS[0], &cross, || None).is_err());
         assert!(
-            check(&Method::GET, RECORDING_GETS[1], &h(&[("sec-fetch-site", "same-origin")]), None).is_ok()
+            check(&Method::GET, RECORDING_GETS[1], &h(&[("sec-fetch-site", "same-origin")]), || None).is_ok()
         );
     }
 }

@@ -68,7 +68,7 @@ impl AppState {
             recordings: recordings.clone(),
             passwords: PasswordGate::new(config.auth.max_concurrent_hashes),
             uploads: UploadGate::new(&config.uploads),
-            metrics: Metrics::new(super::http::route_patterns()),
+            metrics: Metrics::new(super::http::route_patterns().iter().cloned()),
             device_key,
             housekeeper: Arc::new(Housekeeper::start(db.clone(), recordings.clone(), &config)),
             leptos_options,

@@ -14,7 +14,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::{
     customers::{contact_id, seed},
-    helpers::{ADMIN, AGENT, TestApp, answer, eventually, raw_post},
+    helpers::{ADMIN, AGENT, TestApp, answer, eventually, json_of, raw_post},
 };
 
 const CALL: &str = "3f1c2a9e-8d4b-4c6f-9a7e-2b5d1e0f4a3c";
@@ -470,20 +470,21 @@ async fn tokens_hold_their_scope_and_revocation_is_immediate() {
 
 /// Runs the `contactdesk` binary on the app's database and data folder.
 fn contactdesk(app: &TestApp, args: &[&str]) -> std::process::Output {
-    contactdesk_with_db(app, &app.config.database.url, args)
+    command(&app.config.storage.data_dir, &app.config.database.url, args).output().expect("run contactdesk")
 }
 
-/// Runs the `contactdesk` binary on the database at `url` and the app's data folder.
-fn contactdesk_with_db(app: &TestApp, url: &str, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_contactdesk"))
+/// The `contactdesk` command on the database at `url` and the data folder `dir`, with no
+/// configuration file.
+fn command(dir: &std::path::Path, url: &str, args: &[&str]) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_contactdesk"));
+    command
         .args(args)
         .env("CONTACTDESK_CONFIG", "/nonexistent.toml")
+        .env("CONTACTDESK_DATA_DIR", dir)
         .env("CONTACTDESK_DATABASE_URL", url)
-        .env("CONTACTDESK_DATA_DIR", &app.config.storage.data_dir)
         .env("CONTACTDESK_DEMO", "0")
-        .env("CONTACTDESK_LOG", "warn")
-        .output()
-        .expect("run contactdesk")
+        .env("CONTACTDESK_LOG", "warn");
+    command
 }
 
 #[tokio::test]
@@ -760,7 +761,9 @@ async fn backup_and_fsck_never_migrate_the_live_database() {
     assert_eq!(applied().await, newest - 1, "fsck migrated the live database");
 
     // Neither creates a database that is not there.
-    let missing = contactdesk_with_db(&app, "sqlite:///nonexistent-dir/none.db", &["fsck"]);
+    let missing = command(&app.config.storage.data_dir, "sqlite:///nonexistent-dir/none.db", &["fsck"])
+        .output()
+        .expect("run contactdesk");
     assert!(!missing.status.success());
 }
 
@@ -809,7 +812,7 @@ impl Drop for Process {
 }
 
 async fn serve_process(dir: &std::path::Path, port: u16) -> Process {
-    let child = command(dir, &["serve"])
+    let child = command(dir, &db_url(dir), &["serve"])
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("CONTACTDESK_MIN_FREE_BYTES", "0")
         .env("CONTACTDESK_UPLOAD_MAX_PER_TOKEN", "64")
@@ -830,20 +833,13 @@ async fn serve_process(dir: &std::path::Path, port: u16) -> Process {
     panic!("the server did not become ready");
 }
 
-/// The `contactdesk` command on the data folder `dir` (its database inside).
-fn command(dir: &std::path::Path, args: &[&str]) -> std::process::Command {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_contactdesk"));
-    command
-        .args(args)
-        .env("CONTACTDESK_CONFIG", "/nonexistent.toml")
-        .env("CONTACTDESK_DATA_DIR", dir)
-        .env("CONTACTDESK_DATABASE_URL", format!("sqlite://{}", dir.join("db.sqlite").display()))
-        .env("CONTACTDESK_LOG", "warn");
-    command
+/// The database of a server process's data folder `dir`.
+fn db_url(dir: &std::path::Path) -> String {
+    format!("sqlite://{}", dir.join("db.sqlite").display())
 }
 
 fn cli(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    command(dir, args).output().expect("run contactdesk")
+    command(dir, &db_url(dir), args).output().expect("run contactdesk")
 }
 
 #[tokio::test]
@@ -854,6 +850,7 @@ async fn sigkill_amid_fifty_uploads_loses_nothing_acknowledged_and_leaves_nothin
     let server = serve_process(dir, port).await;
     let mut create = command(
         dir,
+        &db_url(dir),
         &["create-user", "--username", "phoneagent", "--name", "Phone Agent", "--role", "agent"],
     )
     .stdin(std::process::Stdio::piped())
@@ -906,15 +903,7 @@ async fn sigkill_amid_fifty_uploads_loses_nothing_acknowledged_and_leaves_nothin
     // Restarted on the same data: every acknowledged call is there with its exact audio.
     let _server = serve_process(dir, port).await;
     let client = reqwest::Client::new();
-    let list: Value = client
-        .get(format!("{base}/v1/calls?limit=1000"))
-        .bearer_auth(&reader)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = json_of(client.get(format!("{base}/v1/calls?limit=1000")).bearer_auth(&reader)).await;
     let calls = list["calls"].as_array().unwrap();
     for (call_id, sha, _) in &stored {
         let call = calls

@@ -9,7 +9,7 @@ use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
 use crate::{
-    helpers::{ADMIN, AGENT, TestApp},
+    helpers::{ADMIN, AGENT, TestApp, json_of},
     report::{insert_lead_update, user_id},
 };
 
@@ -68,15 +68,9 @@ async fn export(app: &TestApp, admin: &Client, ext: &str, query: &str) -> (i64, 
 
 /// How many updates are pending, as the report counts them.
 async fn pending_total(app: &TestApp, admin: &Client) -> i64 {
-    let page: Value = admin
-        .get(app.url("/v1/customer_contact_updates?status=pending"))
-        .send()
-        .await
+    json_of(admin.get(app.url("/v1/customer_contact_updates?status=pending"))).await["total"]
+        .as_i64()
         .unwrap()
-        .json()
-        .await
-        .unwrap();
-    page["total"].as_i64().unwrap()
 }
 
 fn parse_csv(bytes: &[u8]) -> Vec<Vec<String>> {
@@ -358,7 +352,6 @@ async fn an_export_whose_file_failed_cannot_be_marked_synced() {
     // Once the disk is sound again, a new export is complete and syncs.
     std::fs::remove_dir(&blocked).unwrap();
     let (id, rows, _) = export(&app, &admin, "csv", "").await;
-    let synced: Value =
-        admin.post(app.url(&format!("/v1/exports/{id}/sync"))).send().await.unwrap().json().await.unwrap();
+    let synced = json_of(admin.post(app.url(&format!("/v1/exports/{id}/sync")))).await;
     assert_eq!(synced["synced_count"], rows);
 }

@@ -168,6 +168,11 @@ impl TestApp {
     }
 }
 
+/// Sends `request` and reads its answer's JSON body.
+pub async fn json_of(request: reqwest::RequestBuilder) -> serde_json::Value {
+    request.send().await.expect("request").json().await.expect("a JSON body")
+}
+
 /// Polls until `check` holds, for what the server does after a client is gone.
 pub async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
     for _ in 0..100 {

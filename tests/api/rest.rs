@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::{
     customers::{contact_id, seed},
-    helpers::{AGENT, TestApp},
+    helpers::{AGENT, TestApp, json_of},
 };
 
 async fn token_for(app: &TestApp, username: &str) -> String {
@@ -224,15 +224,7 @@ async fn oversized_bodies_answer_413_everywhere_and_nothing_is_kept() {
         .unwrap();
     assert_eq!(streamed.status(), StatusCode::PAYLOAD_TOO_LARGE);
 
-    let listed: Value = reqwest::Client::new()
-        .get(app.url("/v1/contacts"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed = json_of(reqwest::Client::new().get(app.url("/v1/contacts")).bearer_auth(&token)).await;
     assert_eq!(listed["total"], 0, "nothing was stored: {listed}");
 }
 

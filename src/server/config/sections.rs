@@ -157,6 +157,10 @@ impl AuthSettings {
     pub fn absolute(&self) -> Duration {
         Duration::from_secs(self.session_absolute_hours * 3600)
     }
+    /// How long a device cookie is valid, in seconds.
+    pub fn device_cookie_max_age(&self) -> i64 {
+        self.device_cookie_days as i64 * 86_400
+    }
     pub fn failure_memory(&self) -> Duration {
         Duration::from_secs(self.failure_memory_hours * 3600)
     }

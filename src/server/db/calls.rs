@@ -125,7 +125,8 @@ impl Db {
 
     /// In one transaction: finds the contact of the number (its current mobile, the master's
     /// original, or the lead created for it; the most recently updated first, the others kept as
-    /// possible matches) or creates a lead for it, then inserts the call log. A `call_id`
+    /// possible matches) or creates a lead for it, then inserts the call log and forgets the
+    /// recording's note (see [`Db::add_recording_intent`]). A `call_id`
     /// recorded meanwhile answers [`Recorded::Existing`] and changes nothing.
     pub async fn record_call(&self, call: &NewCallRow<'_>) -> Result<Recorded, sqlx::Error> {
         // IMMEDIATE: twenty uploads from one new number queue here, and each sees the lead the
@@ -202,6 +203,11 @@ impl Db {
             });
             q.build().execute(&mut *tx).await?;
         }
+        // The recording's note is done with once its row is committed: in the same commit.
+        sqlx::query("DELETE FROM recording_intents WHERE key = $1")
+            .bind(call.audio_key)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         let (row, matches) = self.call_by_id(id).await?.ok_or(sqlx::Error::RowNotFound)?;
         Ok(Recorded::Created(row, matches))

@@ -59,20 +59,13 @@ pub struct Counter {
 }
 
 /// The answer to an attempt.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub enum Admission {
     /// Go ahead and check the password; these counters counted it.
     Admitted { counted: Vec<Counter> },
     /// Wait until then (milliseconds since the epoch).
     Refused { until: i64 },
 }
-
-impl PartialEq for Counter {
-    fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
-    }
-}
-impl Eq for Counter {}
 
 impl Db {
     /// Checks every counter and, unless one is blocked, counts the attempt in each, atomically.
@@ -82,7 +75,8 @@ impl Db {
         let mut first_failures = 0;
         for (i, counter) in counters.iter().enumerate() {
             let feeds = counter.fed_up_to.is_none_or(|limit| first_failures <= limit);
-            let failures = if feeds {
+            // `Ok(failures)` once counted (0 when only checked), `Err(until)` while it blocks.
+            let outcome: Result<i64, i64> = if feeds {
                 let n = "CASE WHEN sign_in_throttle.updated_at < $4 THEN 1 ELSE sign_in_throttle.failures + 1 END";
                 let sql = format!(
                     "INSERT INTO sign_in_throttle (key, failures, blocked_until, updated_at) \
@@ -93,31 +87,26 @@ impl Db {
                      RETURNING failures",
                     wait = counter.rule.wait_sql(n),
                 );
-                sqlx::query_scalar::<_, i64>(&sql)
+                let counted = sqlx::query_scalar::<_, i64>(&sql)
                     .bind(&counter.key)
                     .bind(now + counter.rule.wait_after(1))
                     .bind(now)
                     .bind(now - counter.rule.memory_ms)
                     .fetch_optional(&mut *tx)
-                    .await?
+                    .await?;
+                match counted {
+                    Some(failures) => Ok(failures),
+                    None => Err(blocked_until(&mut tx, &counter.key, now).await?.unwrap_or(now)),
+                }
             } else {
-                let blocked: Option<i64> = sqlx::query_scalar(
-                    "SELECT blocked_until FROM sign_in_throttle WHERE key = $1 AND blocked_until > $2",
-                )
-                .bind(&counter.key)
-                .bind(now)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if blocked.is_some() { None } else { Some(0) }
+                blocked_until(&mut tx, &counter.key, now).await?.map_or(Ok(0), Err)
             };
-            let Some(failures) = failures else {
-                let until: i64 =
-                    sqlx::query_scalar("SELECT blocked_until FROM sign_in_throttle WHERE key = $1")
-                        .bind(&counter.key)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                tx.rollback().await?;
-                return Ok(Admission::Refused { until });
+            let failures = match outcome {
+                Ok(failures) => failures,
+                Err(until) => {
+                    tx.rollback().await?;
+                    return Ok(Admission::Refused { until });
+                }
             };
             if i == 0 {
                 first_failures = failures;
@@ -129,7 +118,22 @@ impl Db {
         tx.commit().await?;
         Ok(Admission::Admitted { counted })
     }
+}
 
+/// When the counter `key` stops blocking, if it blocks now.
+async fn blocked_until(
+    conn: &mut sqlx::SqliteConnection,
+    key: &str,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT blocked_until FROM sign_in_throttle WHERE key = $1 AND blocked_until > $2")
+        .bind(key)
+        .bind(now)
+        .fetch_optional(conn)
+        .await
+}
+
+impl Db {
     /// A successful sign-in (or an attempt that never reached the password check): the first
     /// counter is cleared, the others get their count back.
     pub async fn refund_sign_in(&self, counted: &[Counter], clear_first: bool) -> Result<(), sqlx::Error> {
