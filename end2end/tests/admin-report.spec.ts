@@ -85,7 +85,7 @@ test("an admin reviews, filters, syncs and rejects contact updates", async ({ pa
   await page.goto("/admin/contact-updates");
   await hydrated(page);
   await applyFilter(page, () => page.getByLabel("Policy number or customer name").fill(both.policy_number));
-  await expect(page.getByTestId("report-total")).toHaveText("1 update matches");
+  await expect(page.getByTestId("report-total")).toHaveText("1 update matches (new leads left out)");
   const name = (await row(page, both.id).getByRole("link").textContent())!.trim();
   await applyFilter(page, () => page.getByLabel("Policy number or customer name").fill(name.split(" ")[1]));
   await expect(row(page, both.id)).toBeVisible();
@@ -151,7 +151,7 @@ test("pagination and select all matching this filter", async ({ page, browser })
   await signIn(page, ADMIN);
   await page.goto(`/admin/contact-updates?q=${encodeURIComponent(policy)}&size=25`);
   await hydrated(page);
-  await expect(page.getByTestId("report-total")).toHaveText("26 updates match");
+  await expect(page.getByTestId("report-total")).toHaveText("26 updates match (new leads left out)");
   await expect(page.locator("tbody tr")).toHaveCount(25);
   const pager = page.getByRole("navigation", { name: "Report pages" });
   await expect(pager).toContainText("Page 1 of 2");

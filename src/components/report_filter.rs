@@ -30,7 +30,7 @@ pub fn FilterForm(filter: ReportFilter, agents: Vec<(i64, String)>, size: i64) -
         }
     };
     let status = filter.status;
-    let leads = filter.leads;
+    let leads = filter.leads();
     let agent = filter.agent_id;
     view! {
         <form class="card filter-form" role="search" aria-label="Filter contact updates"
@@ -70,9 +70,10 @@ pub fn FilterForm(filter: ReportFilter, agents: Vec<(i64, String)>, size: i64) -
             <div class="field">
                 <label for="f-leads">"New leads"</label>
                 <select id="f-leads" name="leads">
-                    <option value="" selected=leads.is_none()>"Included"</option>
-                    <option value=Leads::Exclude.as_str() selected=leads == Some(Leads::Exclude)>"Master customers only"</option>
-                    <option value=Leads::Only.as_str() selected=leads == Some(Leads::Only)>"New leads only"</option>
+                    // The default first and without a value: one filter, one URL.
+                    <option value="" selected=leads == Leads::DEFAULT>"Left out (master customers only)"</option>
+                    <option value=Leads::Include.as_str() selected=leads == Leads::Include>"Included"</option>
+                    <option value=Leads::Only.as_str() selected=leads == Leads::Only>"New leads only"</option>
                 </select>
             </div>
             <div class="field">

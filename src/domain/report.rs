@@ -86,6 +86,11 @@ pub enum Leads {
 
 impl Leads {
     pub const ALL: [Self; 3] = [Self::Include, Self::Exclude, Self::Only];
+    /// What a filter that does not say means, for every use of it: the report's list and count,
+    /// "all matching", the export and so "mark this export as synced". The report exists to carry
+    /// corrections to the master system, which does not know new leads; one meaning everywhere
+    /// means a lead's correction is never marked synced without having been exported.
+    pub const DEFAULT: Self = Self::Exclude;
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -114,7 +119,8 @@ pub struct ReportFilter {
     pub to_date: Option<Day>,
     /// A policy number (its beginning) or part of the customer's name.
     pub q: String,
-    /// Not said: the report lists leads, the master-sync export leaves them out.
+    /// Not said ([`Leads::DEFAULT`]): the master system's customers only. Parsing never keeps the
+    /// default as `Some`, so one filter has one URL.
     pub leads: Option<Leads>,
 }
 
@@ -179,13 +185,19 @@ impl ReportFilter {
         } else if q.chars().any(char::is_control) {
             field("q", "The search must not contain control characters.".to_owned());
         }
-        let leads =
-            optional(&get, "leads").and_then(|s| Leads::parse(&s).map_err(|m| field("leads", m)).ok());
+        let leads = optional(&get, "leads")
+            .and_then(|s| Leads::parse(&s).map_err(|m| field("leads", m)).ok())
+            .filter(|l| *l != Leads::DEFAULT);
         if errors.is_empty() {
             Ok(Self { status, agent_id, from_date, to_date, q, leads })
         } else {
             Err(AppError::Invalid(errors))
         }
+    }
+
+    /// Which updates of new leads the filter takes, the default resolved.
+    pub fn leads(&self) -> Leads {
+        self.leads.unwrap_or(Leads::DEFAULT)
     }
 
     /// The filter as query parameters, in a fixed order (empty when nothing is filtered).
@@ -416,6 +428,9 @@ mod tests {
         assert!(url.contains("q=Zo%C3%AB%20%26%20Co/LIB"), "{url}");
         assert!(url.ends_with("&page=2&size=100"), "{url}");
         assert_eq!(report_url(&ReportFilter::default(), 1, DEFAULT_PAGE_SIZE), "/admin/contact-updates");
+        let default = parse(&[("leads", "exclude")]).unwrap();
+        assert_eq!(default, ReportFilter::default(), "the default has one URL");
+        assert_eq!(default.leads(), Leads::DEFAULT);
     }
 
     #[test]

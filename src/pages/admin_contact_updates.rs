@@ -16,7 +16,7 @@ use crate::{
     domain::{
         contact_update::UpdateStatus,
         page_count,
-        report::{ExportFormat, REJECT_REASON_MAX, ReportFilter, ReportPage, report_url},
+        report::{ExportFormat, Leads, REJECT_REASON_MAX, ReportFilter, ReportPage, report_url},
     },
     error::AppError,
 };
@@ -216,7 +216,18 @@ fn Report(page: ReportPage, version: RwSignal<u32>, done: RwSignal<Option<String
         {move || done.get().map(|m| view! { <p class="alert success" role="status">{m}</p> })}
         <div class="report-bar">
             <p class="muted" role="status" data-testid="report-total">
-                {format!("{total} update{} match{}", if total == 1 { "" } else { "s" }, if total == 1 { "es" } else { "" })}
+                {format!(
+                    "{total} update{} match{}{}",
+                    if total == 1 { "" } else { "s" },
+                    if total == 1 { "es" } else { "" },
+                    // The default, said where the count is: "all matching", the export and its
+                    // sync take exactly these rows.
+                    match filter.leads() {
+                        Leads::Exclude => " (new leads left out)",
+                        Leads::Only => " (new leads only)",
+                        Leads::Include => " (new leads included)",
+                    },
+                )}
             </p>
             <span class="report-actions">
             {export_button(ExportFormat::Csv)}

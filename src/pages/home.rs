@@ -58,7 +58,7 @@ fn AdminDashboard(d: Dashboard) -> impl IntoView {
                 <section class="stat card" aria-label="Pending sync">
                     <p class="stat-label">"Pending sync"</p>
                     <p class="stat-value" data-testid="pending-count">
-                        <A href="/admin/contact-updates?status=pending">{d.pending.to_string()}</A>
+                        <A href="/admin/contact-updates?status=pending&leads=include">{d.pending.to_string()}</A>
                     </p>
                 </section>
                 <Stat label="Synced this week" value=d.synced_this_week.to_string()/>
@@ -85,7 +85,7 @@ fn AdminDashboard(d: Dashboard) -> impl IntoView {
                     <tbody>
                         {d.agents.into_iter().map(|a| view! {
                             <tr>
-                                <td><A href=format!("/admin/contact-updates?agent_id={}", a.agent_id)>{a.name}</A></td>
+                                <td><A href=format!("/admin/contact-updates?agent_id={}&leads=include", a.agent_id)>{a.name}</A></td>
                                 <td>{a.updates.to_string()}</td>
                                 <td>{a.pending.to_string()}</td>
                             </tr>

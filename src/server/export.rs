@@ -22,7 +22,7 @@ use super::{
     time,
 };
 use crate::{
-    domain::report::{ExportFormat, ExportSummary, Leads, ReportFilter, SyncOutcome, query_string},
+    domain::report::{ExportFormat, ExportSummary, ReportFilter, SyncOutcome, query_string},
     error::AppError,
 };
 
@@ -138,16 +138,15 @@ fn summary(row: ExportRow) -> ExportSummary {
     }
 }
 
-/// Records and writes an export of every update matching `filter` now. New leads are left out
-/// unless the filter asks for them (`leads=include` or `only`): the master system does not know
-/// them.
+/// Records and writes an export of every update matching `filter` now: the same rows the report
+/// lists and counts for it (new leads only when the filter asks: `Leads::DEFAULT`).
 pub async fn create(
     state: &AppState,
     admin: &Admin,
     filter: &ReportFilter,
     format: ExportFormat,
 ) -> Result<ExportSummary, AppError> {
-    let mut query = resolve(filter, Leads::Exclude);
+    let mut query = resolve(filter);
     query.up_to_id = Some(state.db.max_update_id().await?);
     if format == ExportFormat::Xlsx {
         let rows = state.db.count_updates(&query).await?;

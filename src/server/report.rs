@@ -15,7 +15,7 @@ use crate::{
         contact_update::UpdateStatus,
         phone,
         report::{
-            DEFAULT_PAGE_SIZE, Leads, MAX_LIMIT, Paging, ReportFilter, ReportPage, ReportRow, SyncOutcome,
+            DEFAULT_PAGE_SIZE, MAX_LIMIT, Paging, ReportFilter, ReportPage, ReportRow, SyncOutcome,
             query_string,
         },
     },
@@ -30,15 +30,15 @@ pub fn params_of(query: &str) -> HashMap<String, String> {
     form_urlencoded::parse(query.trim_start_matches('?').as_bytes()).into_owned().collect()
 }
 
-/// The report's filter resolved to instants, with what leads default to for this use.
-pub fn resolve(filter: &ReportFilter, leads_by_default: Leads) -> UpdateQuery {
+/// The report's filter resolved to instants.
+pub fn resolve(filter: &ReportFilter) -> UpdateQuery {
     UpdateQuery {
         status: filter.status,
         agent_id: filter.agent_id,
         from_ms: filter.from_date.map(time::day_start_ms),
         to_ms: filter.to_date.map(time::day_end_ms),
         q: Some(filter.q.trim().to_owned()).filter(|q| !q.is_empty()),
-        leads: Some(filter.leads.unwrap_or(leads_by_default)),
+        leads: filter.leads(),
         up_to_id: None,
     }
 }
@@ -77,7 +77,7 @@ pub async fn list(
     filter: &ReportFilter,
     paging: Paging,
 ) -> Result<(i64, Vec<ReportRecord>), AppError> {
-    let query = resolve(filter, Leads::Include);
+    let query = resolve(filter);
     let total = state.db.count_updates(&query).await?;
     let rows = state.db.list_updates(&query, paging.limit, paging.offset).await?;
     Ok((total, rows))
@@ -92,7 +92,7 @@ pub async fn page(state: &AppState, _admin: &Admin, query: &str) -> Result<Repor
     // The count itself is not bounded by it: a bound on the id would turn SQLite's count of an
     // index into a range scan (73 ms instead of 5 over a million rows).
     let as_of = state.db.max_update_id().await?;
-    let resolved = resolve(&filter, Leads::Include);
+    let resolved = resolve(&filter);
     let total = state.db.count_updates(&resolved).await?;
     let rows = state.db.list_updates(&resolved, paging.limit, paging.offset).await?;
     let agents = state.db.user_names().await?;
@@ -196,7 +196,7 @@ pub async fn sync_matching(
     if as_of < 0 {
         return Err(AppError::invalid("as_of", "as_of is the newest update id the page showed."));
     }
-    let mut query = resolve(filter, Leads::Include);
+    let mut query = resolve(filter);
     query.up_to_id = Some(as_of);
     let shown = query_string(&filter.to_params());
     let detail = format!(

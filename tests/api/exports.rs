@@ -355,3 +355,43 @@ async fn an_export_whose_file_failed_cannot_be_marked_synced() {
     let synced = json_of(admin.post(app.url(&format!("/v1/exports/{id}/sync")))).await;
     assert_eq!(synced["synced_count"], rows);
 }
+
+/// One meaning of "new leads" for every use of a filter: the report's total, "all matching", the
+/// export and its sync take the same rows, and by default none of a lead's, so a lead's
+/// correction is never marked synced without having been in an export.
+#[tokio::test]
+async fn a_filter_means_the_same_rows_to_the_count_the_export_and_every_sync() {
+    let app = TestApp::spawn().await;
+    let agent = app.signed_in(AGENT).await;
+    let admin = app.signed_in(ADMIN).await;
+    seed(&app, &agent).await;
+    let lead = insert_lead_update(&app).await;
+    for (query, expected) in [("", 2), ("leads=exclude", 2), ("leads=include", 3), ("leads=only", 1)] {
+        let listed = json_of(admin.get(app.url(&format!("/v1/customer_contact_updates?{query}")))).await;
+        assert_eq!(listed["total"], expected, "{query}");
+        let (_, rows, _) = export(&app, &admin, "csv", query).await;
+        assert_eq!(rows, expected, "the export of {query:?} has the rows the report counts");
+    }
+
+    let page: Value =
+        app.call(&admin, "admin/contact-updates/list", &[("query", "")]).await.json().await.unwrap();
+    assert_eq!(page["total"], 2, "the page counts as the API does");
+    let as_of = page["as_of"].to_string();
+    let all =
+        app.call(&admin, "admin/contact-updates/sync-matching", &[("query", ""), ("as_of", &as_of)]).await;
+    assert_eq!(all.status(), StatusCode::OK);
+    let all: Value = all.json().await.unwrap();
+    assert_eq!((all["synced_count"].as_i64(), all["skipped_count"].as_i64()), (Some(2), Some(0)));
+    let status_of_lead = || async {
+        let leads = json_of(admin.get(app.url("/v1/customer_contact_updates?leads=only"))).await;
+        assert_eq!(leads["updates"][0]["id"], lead);
+        leads["updates"][0]["status"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(status_of_lead().await, "pending", "never exported, so never marked synced");
+
+    let (export_id, rows, _) = export(&app, &admin, "csv", "leads=only").await;
+    assert_eq!(rows, 1);
+    let sync = json_of(admin.post(app.url(&format!("/v1/exports/{export_id}/sync")))).await;
+    assert_eq!(sync["synced_count"], 1);
+    assert_eq!(status_of_lead().await, "synced", "once an export carried it");
+}

@@ -99,16 +99,21 @@ async fn each_filter_and_their_combinations_give_exact_rows() {
     let admin = app.signed_in(ADMIN).await;
     let agent_id = user_id(&app, "agent").await;
 
-    assert_eq!(list(&app, &admin, "").await, (4, vec![lead, yusuf, emilie, kevin]), "newest first");
-    assert_eq!(list(&app, &admin, "status=pending").await.0, 4);
+    assert_eq!(list(&app, &admin, "").await, (3, vec![yusuf, emilie, kevin]), "newest first, no leads");
+    assert_eq!(list(&app, &admin, "leads=include").await, (4, vec![lead, yusuf, emilie, kevin]));
+    assert_eq!(list(&app, &admin, "status=pending").await.0, 3);
     assert_eq!(list(&app, &admin, "status=synced").await, (0, vec![]));
-    assert_eq!(list(&app, &admin, &format!("agent_id={agent_id}")).await, (3, vec![lead, yusuf, kevin]));
+    assert_eq!(list(&app, &admin, &format!("agent_id={agent_id}")).await, (2, vec![yusuf, kevin]));
+    assert_eq!(
+        list(&app, &admin, &format!("agent_id={agent_id}&leads=include")).await,
+        (3, vec![lead, yusuf, kevin])
+    );
     assert_eq!(
         list(&app, &admin, "from_date=2026-11-02&to_date=2026-11-02").await,
         (1, vec![emilie]),
         "business days"
     );
-    assert_eq!(list(&app, &admin, "from_date=2026-11-03").await, (2, vec![lead, yusuf]));
+    assert_eq!(list(&app, &admin, "from_date=2026-11-03&leads=include").await, (2, vec![lead, yusuf]));
     assert_eq!(list(&app, &admin, "to_date=2026-11-01").await, (1, vec![kevin]), "to_date is inclusive");
     assert_eq!(list(&app, &admin, "q=lib/c80").await, (2, vec![yusuf, emilie]), "policy number prefix");
     assert_eq!(list(&app, &admin, "q=DUVAL").await, (1, vec![emilie]), "a word of the name");
@@ -121,12 +126,13 @@ async fn each_filter_and_their_combinations_give_exact_rows() {
         (1, vec![yusuf])
     );
     assert_eq!(
-        list(&app, &admin, "limit=2&offset=1").await,
+        list(&app, &admin, "leads=include&limit=2&offset=1").await,
         (4, vec![yusuf, emilie]),
         "total is every match"
     );
 
-    let response = admin.get(app.url("/v1/customer_contact_updates?limit=1")).send().await.unwrap();
+    let response =
+        admin.get(app.url("/v1/customer_contact_updates?leads=include&limit=1")).send().await.unwrap();
     let body: Value = response.json().await.unwrap();
     let row = &body["updates"][0];
     assert_eq!(row["customer_id"], Value::Null, "a lead has no customer_id");
@@ -225,7 +231,7 @@ async fn sync_one_and_many_count_what_they_did_and_stamp_the_caller() {
         "2 updates marked as synced; 3 left as they were (already synced or rejected)"
     );
 
-    assert_eq!(list(&app, &admin, "status=synced").await, (3, vec![lead, yusuf, kevin]));
+    assert_eq!(list(&app, &admin, "status=synced&leads=include").await, (3, vec![lead, yusuf, kevin]));
     assert_eq!(list(&app, &admin, "status=rejected").await, (1, vec![emilie]));
     let audit = app.state().db.recent_audit(10).await.unwrap();
     assert!(
@@ -241,7 +247,7 @@ async fn all_matching_syncs_only_what_existed_when_the_admin_looked() {
     let [kevin, _emilie, yusuf, lead] = seed_updates(&app).await;
     let admin = app.signed_in(ADMIN).await;
     let agent_id = user_id(&app, "agent").await;
-    let query = format!("agent_id={agent_id}");
+    let query = format!("agent_id={agent_id}&leads=include");
 
     let page = app.call(&admin, "admin/contact-updates/list", &[("query", &query)]).await;
     assert_eq!(page.status(), StatusCode::OK);
@@ -438,5 +444,5 @@ async fn agents_and_anonymous_callers_are_refused_every_report_route() {
         );
     }
     let admin = app.signed_in(ADMIN).await;
-    assert_eq!(list(&app, &admin, "status=pending").await.0, 4, "nothing changed");
+    assert_eq!(list(&app, &admin, "status=pending&leads=include").await.0, 4, "nothing changed");
 }

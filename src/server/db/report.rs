@@ -19,7 +19,7 @@ use crate::domain::{contact_update::UpdateStatus, report::Leads};
 const IDS_PER_STATEMENT: usize = 10_000;
 
 /// A report filter resolved to instants (the business days turned into milliseconds).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct UpdateQuery {
     pub status: Option<UpdateStatus>,
     pub agent_id: Option<i64>,
@@ -28,7 +28,7 @@ pub struct UpdateQuery {
     pub to_ms: Option<i64>,
     /// Beginning of a policy number or part of a name; already trimmed, never empty.
     pub q: Option<String>,
-    pub leads: Option<Leads>,
+    pub leads: Leads,
     /// Only updates up to this id: what existed when the admin looked.
     pub up_to_id: Option<i64>,
 }
@@ -80,15 +80,15 @@ pub(super) fn push_filter(q: &mut QueryBuilder<'_, Sqlite>, query: &UpdateQuery)
         q.push("u.id <= ").push_bind(up_to);
     }
     match query.leads {
-        Some(Leads::Exclude) => {
+        Leads::Exclude => {
             and(q);
             q.push("u.customer_id IS NOT NULL");
         }
-        Some(Leads::Only) => {
+        Leads::Only => {
             and(q);
             q.push("u.customer_id IS NULL");
         }
-        Some(Leads::Include) | None => {}
+        Leads::Include => {}
     }
     if let Some(text) = &query.q {
         // A policy number's beginning (stored upper-case), or every word a beginning of a word

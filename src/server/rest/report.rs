@@ -53,8 +53,8 @@ pub(super) struct FilterQuery {
     #[param(max_length = 100)]
     q: Option<String>,
     /// Updates of new leads (contacts the master system does not know, without `customer_id`):
-    /// `include`, `exclude` or `only`. Not given: the list includes them, an export leaves them
-    /// out.
+    /// `include`, `exclude` or `only`. Not given: `exclude`, for the list, its total, "all
+    /// matching" and an export alike (the master system does not know new leads).
     leads: Option<Leads>,
 }
 
