@@ -66,10 +66,16 @@ enum Command {
     Fsck,
     /// Upload a call recording to a ContactDesk server, as the phones do (the reference client).
     UploadCall(super::upload_client::UploadArgs),
-    /// Write a consistent copy of the database to FILE while the server keeps running.
+    /// Write a consistent copy of the database, the recordings and the export files into the
+    /// new folder DIR, with a manifest of checksums, while the server keeps running.
     Backup {
-        #[arg(long)]
+        #[arg(long, value_name = "DIR")]
         output: PathBuf,
+    },
+    /// Put a backup back into an empty data folder and a new database, checked before and after.
+    Restore {
+        #[arg(long, value_name = "DIR")]
+        from: PathBuf,
     },
 }
 
@@ -91,6 +97,7 @@ pub async fn run() -> ExitCode {
         Command::ImportCustomers { file } => import_customers(&config, file).await,
         Command::CreateToken { user, scope, name } => create_token(&config, &user, &scope, &name).await,
         Command::Backup { output } => backup(&config, output).await,
+        Command::Restore { from } => restore(&config, from).await,
         Command::Fsck => fsck(&config).await,
         Command::UploadCall(args) => super::upload_client::run(args).await,
     };
@@ -257,7 +264,7 @@ async fn create_token(config: &Config, user: &str, scope: &str, name: &str) -> R
 }
 
 async fn fsck(config: &Config) -> Result<(), String> {
-    let db = startup::open_existing_db(config, true).await?;
+    let db = startup::open_existing_db(config).await?;
     let storage = startup::open_recordings(config).await.map_err(|e| e.to_string())?;
     let report = super::fsck::check(&db, &storage).await;
     db.close().await;
@@ -271,18 +278,42 @@ async fn fsck(config: &Config) -> Result<(), String> {
     for key in &report.orphans {
         println!("ORPHAN   {key} (no call log refers to it)");
     }
-    let problems = report.missing.len() + report.changed.len() + report.orphans.len();
-    println!("Checked {} recordings: {problems} problem(s).", report.checked);
+    let damaged = report.integrity != "ok";
+    if damaged {
+        println!("DATABASE integrity check: {}", report.integrity);
+    }
+    let problems = usize::from(damaged) + report.missing.len() + report.changed.len() + report.orphans.len();
+    println!("Checked the database and {} recordings: {problems} problem(s).", report.checked);
     if report.is_clean() { Ok(()) } else { Err(format!("fsck found {problems} problem(s)")) }
 }
 
 async fn backup(config: &Config, output: PathBuf) -> Result<(), String> {
-    if output.exists() {
-        return Err(format!("{} already exists; choose a new file", output.display()));
-    }
-    let db = startup::open_existing_db(config, false).await?;
-    db.backup_to(&output).await.map_err(|e| format!("backup failed: {e}"))?;
+    let db = startup::open_existing_db(config).await?;
+    let storage = startup::open_recordings(config).await.map_err(|e| e.to_string())?;
+    let carried = super::backup::backup(&db, &storage, &config.storage.data_dir, &output).await;
     db.close().await;
-    println!("Backed up {} to {}.", config.database.url, output.display());
+    let carried = carried.map_err(|e| format!("backup failed: {e}"))?;
+    println!(
+        "Backed up {} with {} recording(s) and {} export file(s), {} bytes, to {} (checksums in {}).",
+        config.database.url,
+        carried.recordings,
+        carried.exports,
+        carried.bytes,
+        output.display(),
+        super::backup::MANIFEST
+    );
+    Ok(())
+}
+
+async fn restore(config: &Config, from: PathBuf) -> Result<(), String> {
+    let carried = super::backup::restore(config, &from).await.map_err(|e| format!("restore failed: {e}"))?;
+    println!(
+        "Restored {} recording(s) and {} export file(s) into {} and the database {}; integrity and \
+         recordings checked. Start the server (it migrates an older backup's schema).",
+        carried.recordings,
+        carried.exports,
+        config.storage.data_dir.display(),
+        config.database.url
+    );
     Ok(())
 }

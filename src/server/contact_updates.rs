@@ -52,9 +52,11 @@ impl UpdateWriter {
                         }
                     }
                     Err(e) => {
-                        tracing::error!(error = %e, size = batch.len(), "saving contact updates failed");
+                        tracing::error!(size = batch.len(), "saving a batch of contact updates failed");
+                        // Opaque, except what the client can act on (a full disk).
+                        let error = AppError::from(e);
                         for (_, reply) in batch.drain(..) {
-                            let _ = reply.send(Err(AppError::Internal));
+                            let _ = reply.send(Err(error.clone()));
                         }
                     }
                 }

@@ -10,6 +10,17 @@ use crate::error::AppError;
 
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
+        // A full disk is the operator's to fix, and the client may retry once it is: say so
+        // (SQLITE_FULL; PostgreSQL's disk_full) rather than an opaque failure. The write was
+        // rolled back either way.
+        let full =
+            matches!(&e, sqlx::Error::Database(d) if matches!(d.code().as_deref(), Some("13" | "53100")));
+        if full {
+            tracing::error!(error = %e, "database write refused: the disk is full");
+            return AppError::InsufficientStorage(
+                "The server's disk is full; nothing was saved. Try again once space has been freed.".into(),
+            );
+        }
         tracing::error!(error = %e, "database error");
         AppError::Internal
     }

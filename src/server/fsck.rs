@@ -1,5 +1,5 @@
-//! `contactdesk fsck`: does every call log's recording exist, whole and unchanged, and does
-//! every stored file belong to a call log?
+//! `contactdesk fsck`: is the database whole (SQLite's integrity check), does every call log's
+//! recording exist, whole and unchanged, and does every stored file belong to a call log?
 
 use std::collections::HashSet;
 
@@ -8,6 +8,8 @@ use super::{db::Db, storage::AudioStorage};
 /// What `fsck` found; any entry in the three lists is a problem.
 #[derive(Debug, Default)]
 pub struct FsckReport {
+    /// The database's own check: `ok`, or what is wrong.
+    pub integrity: String,
     pub checked: usize,
     /// (call log id, key): the file is gone.
     pub missing: Vec<(i64, String)>,
@@ -19,14 +21,18 @@ pub struct FsckReport {
 
 impl FsckReport {
     pub fn is_clean(&self) -> bool {
-        self.missing.is_empty() && self.changed.is_empty() && self.orphans.is_empty()
+        self.integrity == "ok"
+            && self.missing.is_empty()
+            && self.changed.is_empty()
+            && self.orphans.is_empty()
     }
 }
 
 /// Reads every recording through (sizes first, then the SHA-256 of those of the right size).
 pub async fn check(db: &Db, storage: &AudioStorage) -> Result<FsckReport, String> {
+    let integrity = db.integrity_check().await.map_err(|e| format!("cannot check the database: {e}"))?;
     let index = db.call_audio_index().await.map_err(|e| format!("cannot read the call logs: {e}"))?;
-    let mut report = FsckReport { checked: index.len(), ..FsckReport::default() };
+    let mut report = FsckReport { integrity, checked: index.len(), ..FsckReport::default() };
     let mut known = HashSet::with_capacity(index.len());
     for (id, key, size, sha256) in index {
         known.insert(key.clone());

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod activity;
 pub mod audio;
 pub mod auth;
+pub mod backup;
 pub mod calls;
 pub mod cli;
 pub mod client;

@@ -38,22 +38,19 @@ pub async fn open_db(config: &Config) -> Result<Db, StartError> {
 
 /// The database for a tool that reads it beside a running server (`backup`, `fsck`): it must
 /// exist already, and it is never migrated — a newer binary's tool must not change the schema
-/// under the server that is running on it. `schema` asks that the schema be exactly this
-/// binary's (a tool that reads its tables); a byte copy does not.
-pub async fn open_existing_db(config: &Config, schema: bool) -> Result<Db, String> {
+/// under the server that is running on it. Its schema must be exactly this binary's, since the
+/// tool reads its tables.
+pub async fn open_existing_db(config: &Config) -> Result<Db, String> {
     let db = Db::connect_existing(&config.database)
         .await
         .map_err(|e| format!("cannot open the database {}: {e}", config.database.url))?;
-    if schema {
-        let (applied, known) =
-            db.schema_versions().await.map_err(|e| format!("cannot read the schema: {e}"))?;
-        if applied != known {
-            db.close().await;
-            return Err(format!(
-                "the database's schema is at migration {applied} and this binary's at {known}: run the binary \
-                 that serves this database, or `contactdesk migrate` first (this command never migrates)"
-            ));
-        }
+    let (applied, known) = db.schema_versions().await.map_err(|e| format!("cannot read the schema: {e}"))?;
+    if applied != known {
+        db.close().await;
+        return Err(format!(
+            "the database's schema is at migration {applied} and this binary's at {known}: run the binary \
+             that serves this database, or `contactdesk migrate` first (this command never migrates)"
+        ));
     }
     Ok(db)
 }

@@ -228,3 +228,17 @@ pub fn session_cookie_named(response: &Response, name: &str) -> Option<String> {
         .find(|v| v.strip_prefix(name).is_some_and(|rest| rest.starts_with('=')))
         .map(str::to_owned)
 }
+
+/// The `contactdesk` command on the database at `url` and the data folder `dir`, with no
+/// configuration file.
+pub fn command(dir: &std::path::Path, url: &str, args: &[&str]) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_contactdesk"));
+    command
+        .args(args)
+        .env("CONTACTDESK_CONFIG", "/nonexistent.toml")
+        .env("CONTACTDESK_DATA_DIR", dir)
+        .env("CONTACTDESK_DATABASE_URL", url)
+        .env("CONTACTDESK_DEMO", "0")
+        .env("CONTACTDESK_LOG", "warn");
+    command
+}

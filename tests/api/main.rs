@@ -9,6 +9,7 @@ mod contacts;
 mod customers;
 mod dashboard;
 mod exports;
+mod faults;
 mod helpers;
 mod import;
 mod logging;

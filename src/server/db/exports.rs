@@ -111,6 +111,19 @@ impl Db {
             .await
     }
 
+    /// Every export whose file was completely written, for `backup`.
+    pub async fn completed_exports(&self) -> Result<Vec<(i64, ExportFormat)>, sqlx::Error> {
+        let rows: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, format FROM exports WHERE completed_at IS NOT NULL ORDER BY id")
+                .fetch_all(self.pool())
+                .await?;
+        rows.into_iter()
+            .map(|(id, format)| {
+                ExportFormat::try_from(format).map(|f| (id, f)).map_err(|e| sqlx::Error::Decode(e.into()))
+            })
+            .collect()
+    }
+
     pub async fn recent_exports(&self, limit: i64) -> Result<Vec<ExportRow>, sqlx::Error> {
         sqlx::query_as(&format!("{SELECT_EXPORTS} ORDER BY x.id DESC LIMIT $1"))
             .bind(limit)

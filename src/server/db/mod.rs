@@ -39,7 +39,7 @@ where
 use std::{path::Path, str::FromStr, time::Duration};
 
 use sqlx::{
-    SqlitePool,
+    Connection, SqlitePool,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 
@@ -88,6 +88,20 @@ impl Db {
             // A connection to a local file does not go stale; the default ping before every
             // acquire doubled the round trips to SQLite's worker threads of each page.
             .test_before_acquire(false)
+            // A statement or COMMIT that fails with a full disk makes SQLite roll the
+            // transaction back itself; sqlx's own ROLLBACK then fails and it still counts the
+            // transaction open, so every later BEGIN on that connection would fail until a
+            // restart. Such a connection is closed instead (the pool opens a fresh one). Only a
+            // connection released with a transaction counted open pays the extra round trip.
+            .after_release(|conn, _| {
+                Box::pin(async move {
+                    if !conn.is_in_transaction() {
+                        return Ok(true);
+                    }
+                    conn.ping().await?; // the queued rollback has run once this answers
+                    Ok(!conn.is_in_transaction())
+                })
+            })
             .connect_with(options)
             .await?;
         Ok(Self { pool })
@@ -129,6 +143,49 @@ impl Db {
             .execute(&self.pool)
             .await
             .map(|_| ())
+    }
+
+    /// A copy written by [`Db::backup_to`], opened read-only to list what it refers to.
+    pub async fn open_copy(copy: &Path) -> Result<Self, sqlx::Error> {
+        let options = SqliteConnectOptions::new().filename(copy).read_only(true);
+        let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
+        Ok(Self { pool })
+    }
+
+    /// SQLite's own check of every page and index: `ok`, or what is wrong.
+    pub async fn integrity_check(&self) -> Result<String, sqlx::Error> {
+        let lines: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check").fetch_all(&self.pool).await?;
+        Ok(lines.join("; "))
+    }
+
+    /// The file a SQLite database URL names.
+    fn file_of(settings: &DatabaseSettings) -> Result<std::path::PathBuf, String> {
+        let options = SqliteConnectOptions::from_str(&settings.url)
+            .map_err(|e| format!("the database URL {} is not valid: {e}", settings.url))?;
+        Ok(options.get_filename().to_path_buf())
+    }
+
+    /// Whether the database `settings` name exists already: `restore` only fills a new one.
+    pub fn exists(settings: &DatabaseSettings) -> Result<bool, String> {
+        Ok(Self::file_of(settings)?.exists())
+    }
+
+    /// Puts a copy written by [`Db::backup_to`] in place as the database `settings` name,
+    /// durably and never over one that exists (another process could have created it since
+    /// [`Db::exists`] was asked).
+    pub fn restore_copy(settings: &DatabaseSettings, copy: &Path) -> Result<(), String> {
+        let target = Self::file_of(settings)?;
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        };
+        let fail = |e: std::io::Error| format!("cannot write {}: {e}", target.display());
+        std::fs::create_dir_all(&dir).map_err(fail)?;
+        let mut temp = tempfile::NamedTempFile::new_in(&dir).map_err(fail)?;
+        std::io::copy(&mut std::fs::File::open(copy).map_err(fail)?, temp.as_file_mut()).map_err(fail)?;
+        temp.as_file().sync_all().map_err(fail)?;
+        temp.persist_noclobber(&target).map_err(|e| fail(e.error))?;
+        std::fs::File::open(&dir).and_then(|d| d.sync_all()).map_err(fail)
     }
 
     /// Waits for connections to finish and checkpoints the WAL.
