@@ -240,6 +240,39 @@ wait "$sender_pid" "$smtp_pid" 2>/dev/null || true
 emails_s=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
 row "Outbox to a local SMTP server, $emails_n QR emails, one sender" "$(awk -v n="$emails_n" -v s="$emails_s" 'BEGIN { printf "%.0f msg/s", n / s }')" "-" "-" "-" "-" "${emails_s}s"
 
+# ---- the API contract, fuzzed longer --------------------------------------------------------
+# make test runs schemathesis with 20 examples per operation and a fixed seed; here 10x as many
+# with a random seed (printed: scripts/api-contract.sh --seed S --examples N replays the run), on
+# its own server and demo database. A finding is reported, not a failed bench.
+api_examples="${BENCH_API_EXAMPLES:-200}"
+api_seed="$(python3 -c 'import secrets; print(secrets.randbelow(2**32))')"
+api_dir=target/api-contract-bench
+echo "bench: API contract, schemathesis with $api_examples examples per operation, seed $api_seed" >&2
+api_status=0
+start=$(date +%s.%N)
+scripts/api-contract.sh --examples "$api_examples" --seed "$api_seed" --report-dir "$api_dir" \
+  > "$workdir/api-contract.txt" 2>&1 || api_status=$?
+end=$(date +%s.%N)
+api_s=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
+api_line="$(grep '^api-contract ' "$workdir/api-contract.txt" || true)"
+api_field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$api_line"; }
+api_cases="$(api_field cases)"; api_failures="$(api_field failures)"; api_errors="$(api_field errors)"
+api_note=""
+if [ -z "$api_line" ]; then
+  echo "bench: the API contract run did not finish (exit $api_status):" >&2
+  tail -n 20 "$workdir/api-contract.txt" >&2
+  api_note="API contract (schemathesis, seed $api_seed): did not run to the end (exit $api_status), see above."
+  row "Schemathesis, $api_examples examples/op, seed $api_seed" "-" "-" "-" "-" "n/a" "${api_s}s"
+else
+  row "Schemathesis, $api_examples examples/op, seed $api_seed" "$api_cases cases" "-" "-" "-" "$api_failures" "${api_s}s"
+  if [ "$api_status" -ne 0 ]; then
+    # Its summary names each failure in a line or two; the details stay in the report directory.
+    sed '/^api-contract /d' "$workdir/api-contract.txt" >&2
+    api_note="API contract (schemathesis, seed $api_seed, $api_examples examples/op): $api_failures failures, $api_errors errors"
+    api_note+=" -- replay: scripts/api-contract.sh --seed $api_seed --examples $api_examples; details: $api_dir/"
+  fi
+fi
+
 # ---- in Chromium ----------------------------------------------------------------------------
 browser_out="$(cd end2end && BASE_URL="$base" BENCH_CUSTOMER_ID="$customer_id" \
   npx playwright test --config bench.config.ts 2>&1)" || { echo "$browser_out" >&2; exit 1; }
@@ -296,6 +329,7 @@ printf '| %-40s | %9s | %7s | %6s |\n' "WASM function code by crate (before wasm
 echo "|------------------------------------------|-----------|---------|--------|"
 printf '%s\n' "$wasm_rows"
 echo
+[ -z "$api_note" ] || { echo "$api_note"; echo; }
 echo "Contact updates stored by the save benchmark: $saved (each acknowledged after its durable commit)."
 echo "Targets: signed-in pages p99 < 10 ms and >= 50 % of the login page's throughput; first load <= 200 KB on the"
 echo "wire per page; key to open Update Contact < 100 ms; search p95 < 30 ms; save p99 < 50 ms at 200 agents; import < 30 s;"

@@ -61,15 +61,24 @@ setup_build() {
 }
 
 AIOSMTPD_VERSION="1.4.6"
+SCHEMATHESIS_VERSION="4.32.5"     # needs Python >= 3.11
+
+# Installs a PyPI package at exactly this version into the tools' venv, unless it is there.
+py_tool() {
+  local package="$1" version="$2" installed
+  [ -x "$TOOLS/py/bin/python" ] || python3 -m venv "$TOOLS/py"
+  installed="$("$TOOLS/py/bin/python" -c 'import importlib.metadata as m, sys; print(m.version(sys.argv[1]))' "$package" 2>/dev/null || true)"
+  [ "$installed" = "$version" ] && return 0
+  say "installing $package $version (PyPI, into $TOOLS/py)"
+  "$TOOLS/py/bin/pip" install --quiet --disable-pip-version-check "$package==$version"
+}
 
 setup_test() {
   apt_install chromium sqlite3 python3 python3-venv curl
   # A real SMTP server for the email tests (aiosmtpd writes what it receives to a Maildir).
-  if ! "$TOOLS/py/bin/python" -c "import aiosmtpd" 2>/dev/null; then
-    say "installing aiosmtpd $AIOSMTPD_VERSION (PyPI, into $TOOLS/py)"
-    python3 -m venv "$TOOLS/py"
-    "$TOOLS/py/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
-  fi
+  py_tool aiosmtpd "$AIOSMTPD_VERSION"
+  # The API contract (scripts/api-contract.sh): fuzzes /v1 from its OpenAPI document.
+  py_tool schemathesis "$SCHEMATHESIS_VERSION"
   if ! [ -d end2end/node_modules/@playwright/test ] || ! [ -d end2end/node_modules/@axe-core/playwright ]; then
     say "installing Playwright and axe-core (npm; the browser is Debian's chromium)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)

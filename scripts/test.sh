@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Everything CI checks, in order: format, lints, Rust tests, release build, browser tests.
+# Everything CI checks, in order: format, lints, Rust tests, release build, API contract, browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -28,6 +28,11 @@ cargo test --features ssr
 step "release build"
 # Without the error's own backtrace, the reason stays in the last lines of the log.
 RUST_LIB_BACKTRACE=0 cargo leptos build --release --precompress --split
+
+step "API contract (schemathesis)"
+# The /v1 API fuzzed from its own OpenAPI document with every check and a fixed seed: the same
+# requests every time (make bench runs a longer one with a random seed).
+scripts/api-contract.sh --seed 42 --examples 20
 
 step "browser tests (Playwright, Chromium)"
 scripts/e2e.sh

@@ -6,14 +6,22 @@ use serde::{Deserialize, Serialize};
 use super::email::Email;
 use crate::error::{AppError, FieldError};
 
-/// Why the agent changed the contact; required, one of six.
+/// Why the agent changed the contact; required, one of six. Its JSON is its label, as the API
+/// takes it (the API also forgives the case and surrounding spaces).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum UpdateReason {
+    #[serde(rename = "Customer provided new contact")]
     CustomerProvidedNew,
+    #[serde(rename = "Current contact is incorrect")]
     CurrentIncorrect,
+    #[serde(rename = "Current contact is missing")]
     CurrentMissing,
+    #[serde(rename = "Email bounced / SMS failed")]
     BouncedOrFailed,
+    #[serde(rename = "Customer requested update")]
     CustomerRequested,
+    #[serde(rename = "Other")]
     Other,
 }
 
@@ -204,6 +212,14 @@ impl ContactUpdateInput {
 mod tests {
     use super::*;
     use crate::domain::phone::normalize_light;
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_reason_in_json_is_its_label() {
+        for reason in UpdateReason::ALL {
+            assert_eq!(serde_json::to_value(reason).unwrap(), reason.label());
+        }
+    }
 
     fn input(mobile: &str, email: &str, reason: &str, notes: &str) -> ContactUpdateInput {
         ContactUpdateInput {

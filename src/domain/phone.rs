@@ -124,6 +124,28 @@ pub fn is_withheld(input: &str) -> bool {
     WITHHELD.iter().any(|w| t.eq_ignore_ascii_case(w))
 }
 
+/// What was dialled, `+` and digits, when `input` is written like a phone number: 3 to 15
+/// digits, an optional leading `+` or `00`, spaces, dashes, dots and parentheses ignored. The
+/// OpenAPI document's pattern for a phone filter says the same.
+#[cfg(feature = "ssr")]
+pub fn dialled(input: &str) -> Result<String, String> {
+    let compact: String =
+        input.trim().chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')' | '\u{a0}')).collect();
+    // `00` is the international prefix only before a number (`000` is three digits).
+    let candidate = match compact.strip_prefix("00") {
+        Some(rest) if rest.len() >= 3 => format!("+{rest}"),
+        _ => compact,
+    };
+    let digits = candidate.strip_prefix('+').unwrap_or(&candidate);
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err("This is not a phone number: use digits, with an optional leading + or 00.".into());
+    }
+    if !(3..=15).contains(&digits.len()) {
+        return Err(format!("A phone number has 3 to 15 digits; this has {}.", digits.len()));
+    }
+    Ok(candidate)
+}
+
 #[cfg(feature = "ssr")]
 impl PhoneNumber {
     /// Any number a phone could have called or been called from: mobile or fixed line, at home
@@ -133,19 +155,7 @@ impl PhoneNumber {
     pub fn parse(input: &str) -> Result<Self, String> {
         use phonenumber::{Mode, country};
 
-        let compact: String =
-            input.trim().chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')' | '\u{a0}')).collect();
-        let candidate = match compact.strip_prefix("00") {
-            Some(rest) => format!("+{rest}"),
-            None => compact,
-        };
-        let digits = candidate.strip_prefix('+').unwrap_or(&candidate);
-        if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
-            return Err("This is not a phone number: use digits, with an optional leading + or 00.".into());
-        }
-        if !(3..=15).contains(&digits.len()) {
-            return Err(format!("A phone number has 3 to 15 digits; this has {}.", digits.len()));
-        }
+        let candidate = dialled(input)?;
         let number = phonenumber::parse(Some(country::Id::MU), &candidate)
             .map_err(|e| format!("This is not a phone number ({e})."))?;
         let kind = if number.is_valid() { Self::kind_of(&number) } else { LineKind::Other };

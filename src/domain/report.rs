@@ -32,7 +32,8 @@ impl Day {
         let bad = || format!("'{s}' is not a date: use YYYY-MM-DD, e.g. 2026-11-25.");
         let parts: Vec<&str> = s.trim().split('-').collect();
         let [y, m, d] = parts.as_slice() else { return Err(bad()) };
-        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+        if !(digits(y, 4) && digits(m, 2) && digits(d, 2)) {
             return Err(bad());
         }
         let (year, month, day) = match (y.parse::<i32>(), m.parse::<u8>(), d.parse::<u8>()) {
@@ -47,8 +48,11 @@ impl Day {
             2 => 28,
             _ => return Err(bad()),
         };
-        if !(1900..=9999).contains(&year) || day == 0 || day > days_in_month {
+        if day == 0 || day > days_in_month {
             return Err(bad());
+        }
+        if year < 1900 {
+            return Err(format!("'{s}' is too early: use a day from the year 1900 on."));
         }
         Ok(Self { year, month, day })
     }
@@ -182,7 +186,8 @@ impl ReportFilter {
         let count = q.chars().count();
         if count > Q_MAX {
             field("q", format!("Search for at most {Q_MAX} characters ({count} entered)."));
-        } else if q.chars().any(char::is_control) {
+        } else if get("q").is_some_and(|raw| raw.chars().any(char::is_control)) {
+            // Before trimming, so a tab or a line break alone is refused like any other.
             field("q", "The search must not contain control characters.".to_owned());
         }
         let leads = optional(&get, "leads")
@@ -262,8 +267,8 @@ pub fn parse_reject_reason(s: &str) -> Result<String, AppError> {
         "Say why this update is rejected.".to_owned()
     } else if count > REJECT_REASON_MAX {
         format!("A reason can be at most {REJECT_REASON_MAX} characters ({count} entered).")
-    } else if reason.chars().any(|c| c.is_control() && c != '\n') {
-        "The reason must not contain control characters.".to_owned()
+    } else if reason.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        "The reason must not contain control characters other than line breaks and tabs.".to_owned()
     } else {
         return Ok(reason.to_owned());
     };

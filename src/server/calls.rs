@@ -75,7 +75,7 @@ impl NewCall {
                         AppError::invalid(
                             "started_at",
                             "started_at must be an RFC 3339 time with its offset (2026-11-25T10:30:00+04:00), \
-                             not in the future.",
+                             from the year 2000 and not more than a day ahead of the server's clock.",
                         )
                     })
             })
@@ -236,12 +236,15 @@ pub async fn list(
 ) -> Result<(i64, Vec<CallLog>), AppError> {
     let phone = match filter.phone.as_str() {
         "" => None,
-        raw => Some(
-            PhoneNumber::search_key(raw)
-                .or_else(|| PhoneNumber::parse(raw).ok())
-                .ok_or_else(|| AppError::invalid("phone", format!("'{raw}' is not a phone number.")))?
-                .into_e164(),
-        ),
+        raw => {
+            crate::domain::phone::dialled(raw)
+                .map_err(|m| AppError::invalid("phone", format!("'{raw}': {m}")))?;
+            match PhoneNumber::search_key(raw).or_else(|| PhoneNumber::parse(raw).ok()) {
+                Some(number) => Some(number.into_e164()),
+                // Written like a number, but one no call can have (`+000`): nothing matches.
+                None => return Ok((0, Vec::new())),
+            }
+        }
     };
     let query = CallQuery {
         contact_id: filter.contact_id,

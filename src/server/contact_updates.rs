@@ -82,6 +82,22 @@ fn valid_key(key: &str) -> bool {
     (8..=100).contains(&key.len()) && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
+/// A client's idempotency key without the ASCII spaces around it; `None` when it is blank (the
+/// server then makes one). Only ASCII spaces, so the OpenAPI pattern says exactly the same.
+fn given_key(key: Option<&str>) -> Option<&str> {
+    key.map(|k| k.trim_matches(|c: char| c.is_ascii_whitespace())).filter(|k| !k.is_empty())
+}
+
+const KEY_SHAPE: &str = "An idempotency key has 8 to 100 letters, digits, '-' or '_'.";
+
+/// Checks a client's idempotency key, blank being none.
+pub fn check_key(key: Option<&str>) -> Result<(), String> {
+    match given_key(key) {
+        Some(k) if !valid_key(k) => Err(KEY_SHAPE.to_owned()),
+        _ => Ok(()),
+    }
+}
+
 fn random_key() -> String {
     use rand::RngCore;
     let mut bytes = [0u8; 16];
@@ -98,14 +114,9 @@ pub async fn capture(
     input: &ContactUpdateInput,
     idempotency_key: Option<String>,
 ) -> Result<Captured, AppError> {
-    let key = match idempotency_key.map(|k| k.trim().to_owned()).filter(|k| !k.is_empty()) {
-        Some(k) if valid_key(&k) => k,
-        Some(_) => {
-            return Err(AppError::invalid(
-                "idempotency_key",
-                "An idempotency key has 8 to 100 letters, digits, '-' or '_'.",
-            ));
-        }
+    let key = match given_key(idempotency_key.as_deref()) {
+        Some(k) if valid_key(k) => k.to_owned(),
+        Some(_) => return Err(AppError::invalid("idempotency_key", KEY_SHAPE)),
         None => random_key(),
     };
     // A retry of a request that was already stored finds the contact holding its values, so

@@ -17,7 +17,7 @@ use crate::{
     domain::{
         call::{CallFilter, CallLog},
         contact::{ContactStatus, NewContactInput, parse_name},
-        contact_update::ContactUpdateInput,
+        contact_update::{ContactUpdateInput, UpdateReason, parse_notes},
         phone::{PhoneNumber, display as phone_display},
     },
     error::{AppError, FieldError},
@@ -123,6 +123,23 @@ pub async fn edit(
         }
     });
     let change = change.filter(|c| !c.new_mobile.trim().is_empty() || !c.new_email.trim().is_empty());
+    // What a field takes does not depend on the contact's current values: a reason, notes or a
+    // key sent with values that change nothing are checked all the same.
+    if change.is_none()
+        && let Some(c) = &edit.change
+    {
+        if !c.reason.trim().is_empty()
+            && let Err(m) = UpdateReason::parse(&c.reason)
+        {
+            errors.push(FieldError::new("reason", m));
+        }
+        if let Err(m) = parse_notes(&c.notes) {
+            errors.push(FieldError::new("notes", m));
+        }
+        if let Err(m) = contact_updates::check_key(edit.idempotency_key.as_deref()) {
+            errors.push(FieldError::new("idempotency_key", m));
+        }
+    }
     if let Some(c) = &change
         && let Err(AppError::Invalid(more)) =
             c.validate(parse_mobile, contact.mobile.as_deref(), contact.email.as_deref())

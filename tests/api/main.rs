@@ -6,6 +6,7 @@ mod auth;
 mod call_logs;
 mod calls;
 mod contacts;
+mod contract;
 mod customers;
 mod dashboard;
 mod exports;

@@ -185,3 +185,45 @@ async fn an_unknown_api_path_answers_the_documented_error_body() {
     let sent: BTreeSet<&String> = body["error"].as_object().expect("error object").keys().collect();
     assert_eq!(sent, documented, "the error body has exactly the documented fields");
 }
+
+/// The request body an operation documents, resolved.
+fn body_schema<'a>(doc: &'a Value, path: &str, method: &str) -> &'a Value {
+    resolve(doc, &doc["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"])
+}
+
+/// What the server requires is what the document says: the fields a body must have, the
+/// rules between fields, and that an empty query value means "not given". (The contract is
+/// also fuzzed from this document by schemathesis in `make test`.)
+#[tokio::test]
+async fn each_body_is_its_own_and_states_what_the_server_requires() {
+    let app = TestApp::spawn().await;
+    let doc = document(&app).await;
+
+    let correction = body_schema(&doc, "/v1/customer_contact_updates", "post");
+    let required: Vec<&str> =
+        correction["required"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert!(required.contains(&"customer_id") && required.contains(&"update_reason"), "{correction}");
+    assert!(
+        correction["properties"].get("shared_phone").is_none(),
+        "not the new contact's body: {correction}"
+    );
+    assert_eq!(correction["anyOf"].as_array().map(Vec::len), Some(2), "a new mobile or a new email");
+    let reasons = &doc["components"]["schemas"]["UpdateReason"]["enum"];
+    assert_eq!(reasons.as_array().map(Vec::len), Some(6), "{reasons}");
+    assert!(reasons.as_array().unwrap().contains(&Value::from("Email bounced / SMS failed")));
+
+    let contact = body_schema(&doc, "/v1/contacts", "post");
+    assert!(contact["properties"].get("shared_phone").is_some(), "{contact}");
+    assert_eq!(contact["anyOf"].as_array().map(Vec::len), Some(2), "a mobile or an email");
+    let edit = body_schema(&doc, "/v1/contacts/{id}", "put");
+    assert_eq!(edit["allOf"][0]["then"]["required"][0], "update_reason", "{edit}");
+
+    let bulk = body_schema(&doc, "/v1/customer_contact_updates/bulk-sync", "post");
+    assert_eq!(bulk["properties"]["update_ids"]["minItems"], 1);
+
+    let list = &doc["paths"]["/v1/customer_contact_updates"]["get"]["parameters"];
+    let to_date = list.as_array().unwrap().iter().find(|p| p["name"] == "to_date").unwrap();
+    assert_eq!(to_date["schema"]["anyOf"][1]["maxLength"], 0, "an empty value is documented: {to_date}");
+    let upload = &doc["paths"]["/v1/calls/upload"]["post"];
+    assert!(upload.get("parameters").is_none_or(Value::is_array), "{upload}");
+}

@@ -52,8 +52,9 @@ struct UploadForm {
     #[schema(example = "5737 2333")]
     phone: String,
     direction: Direction,
-    /// When the call started: RFC 3339 with its offset, not in the future.
-    #[schema(format = DateTime, example = "2026-11-25T10:30:00+04:00")]
+    /// When the call started: RFC 3339 with its offset, from the year 2000 and at most a day
+    /// ahead of the server's clock (phones' clocks drift).
+    #[schema(format = DateTime, pattern = "^[2-9][0-9]{3}-", example = "2026-11-25T10:30:00+04:00")]
     started_at: String,
     /// The call's length in whole seconds, 0 to 86400.
     #[schema(minimum = 0, maximum = 86400, example = 95)]
@@ -83,7 +84,8 @@ struct UploadForm {
     operation_id = "upload_call",
     tag = "calls",
     request_body(content = inline(UploadForm), content_type = "multipart/form-data",
-        description = "The call's fields as text parts, and the file part `audio`; unknown parts are skipped."),
+        description = "The call's fields as text parts, and the file part `audio`; unknown parts are skipped.",
+        encoding(("audio" = (content_type = "audio/mpeg, audio/mp4, audio/aac, audio/amr, audio/3gpp, audio/ogg, audio/wav, audio/webm")))),
     responses(
         (status = 201, description = "Stored: the new call log.", body = CallLog),
         (status = 200, description = "A retry of a stored `call_id` with the same audio: the first record, nothing new.", body = CallLog),
@@ -390,16 +392,17 @@ pub(super) struct CallsQuery {
     /// Only calls uploaded for this user (a positive user id).
     #[param(minimum = 1)]
     agent_id: Option<i64>,
-    /// Only calls with this number, in any written form (`5737 2333`, `+230…`, `00230…`).
-    #[param(max_length = 40)]
+    /// Only calls with this number, in any written form (`5737 2333`, `+230…`, `00230…`): 3 to
+    /// 15 digits, an optional leading `+` or `00`, spaces, dashes, dots and parentheses.
+    #[param(max_length = 40, pattern = r"^[ \u00A0().-]*(\+|00)?([ \u00A0().-]*[0-9]){3,15}[ \u00A0().-]*$")]
     phone: Option<String>,
     /// `inbound` or `outbound`.
     direction: Option<Direction>,
-    /// Started on or after this day (`YYYY-MM-DD`, business time zone).
-    #[param(value_type = Option<String>, format = Date, example = "2026-11-01")]
+    /// Started on or after this day (`YYYY-MM-DD`, business time zone; from 1900).
+    #[param(value_type = Option<String>, format = Date, pattern = r"^(19|[2-9][0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$", example = "2026-11-01")]
     from: Option<String>,
     /// Started on or before this day, the whole day included.
-    #[param(value_type = Option<String>, format = Date, example = "2026-11-25")]
+    #[param(value_type = Option<String>, format = Date, pattern = r"^(19|[2-9][0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$", example = "2026-11-25")]
     to: Option<String>,
 }
 

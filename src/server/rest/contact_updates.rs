@@ -14,7 +14,7 @@ use super::{
     openapi::{ErrorBody, FORBIDDEN_UPLOAD_TOKEN, INTERNAL, TIMED_OUT, UNAUTHORIZED},
 };
 use crate::{
-    domain::contact_update::ContactUpdateInput,
+    domain::contact_update::{ContactUpdateInput, UpdateReason},
     error::AppError,
     server::{AppState, contact_updates, customers, time},
 };
@@ -23,28 +23,29 @@ use crate::{
 /// `old_email`, `agent_id` and `agent_name` may be sent by older clients and are ignored: the
 /// server knows the customer, and the agent is the caller.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = NewContactUpdate)]
 pub struct CreateRequest {
     /// The master system's id of the customer.
-    #[schema(example = "12345")]
+    #[schema(min_length = 1, pattern = r"\S", example = "12345")]
     customer_id: String,
     /// One of the customer's policies, if the correction came up about one.
     #[schema(example = "LIB/C7013")]
     policy_number: Option<String>,
     /// A mobile number as typed (local or international); stored as E.164. At least one of
     /// `new_mobile` and `new_email` must change something.
-    #[schema(example = "5812 3456")]
+    #[schema(pattern = r"^\s*\+?[0-9 ().\u00A0-]*\s*$", example = "5812 3456")]
     new_mobile: Option<String>,
-    #[schema(example = "new@email.com")]
+    #[schema(format = Email, example = "new@email.com")]
     new_email: Option<String>,
-    /// Required, one of: `Customer provided new contact`, `Current contact is incorrect`,
-    /// `Current contact is missing`, `Email bounced / SMS failed`, `Customer requested update`,
-    /// `Other`.
-    #[schema(example = "Customer provided new contact")]
+    /// Required: why the contact changed (the Update Contact modal's six reasons).
+    #[schema(value_type = UpdateReason, required = true)]
     update_reason: Option<String>,
-    /// Free text, at most 500 characters.
+    /// Free text, at most 500 characters; no control characters but line breaks and tabs.
+    #[schema(max_length = 500, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
     notes: Option<String>,
     /// 8 to 100 letters, digits, `-` or `_`, unique per request: a retry with the same key
     /// stores nothing new. The `Idempotency-Key` header, if sent, wins over this field.
+    #[schema(pattern = r"^[ \t\n\f\r]*([A-Za-z0-9_-]{8,100}[ \t\n\f\r]*)?$")]
     idempotency_key: Option<String>,
 }
 
@@ -86,7 +87,8 @@ fn rest_field(field: &str) -> &str {
     operation_id = "create_contact_update",
     tag = "contact-updates",
     params(("Idempotency-Key" = Option<String>, Header,
-            description = "Optional: 8 to 100 letters, digits, `-` or `_`; wins over the body's `idempotency_key`.")),
+            pattern = r"^[ \t\n\f\r]*([A-Za-z0-9_-]{8,100}[ \t\n\f\r]*)?$",
+            description = "Optional: 8 to 100 letters, digits, `-` or `_` (blank: none); wins over the body's `idempotency_key`.")),
     request_body(content = CreateRequest, content_type = "application/json"),
     responses(
         (status = 201, description = "Stored.", body = CreatedUpdate),
@@ -112,11 +114,20 @@ pub async fn create(
         return Err(AppError::invalid("customer_id", "customer_id is required."));
     }
     let contact = customers::by_customer_id(&state, customer_id).await?;
-    let key = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-        .or(body.idempotency_key);
+    // The header wins, but a key in the body must still be one.
+    let key = match headers.get("idempotency-key") {
+        Some(value) => {
+            contact_updates::check_key(body.idempotency_key.as_deref())
+                .map_err(|m| AppError::invalid("idempotency_key", m))?;
+            Some(value.to_str().map(str::to_owned).map_err(|_| {
+                AppError::invalid(
+                    "idempotency_key",
+                    "The Idempotency-Key header has 8 to 100 letters, digits, '-' or '_'.",
+                )
+            })?)
+        }
+        None => body.idempotency_key,
+    };
     let input = ContactUpdateInput {
         new_mobile: body.new_mobile.unwrap_or_default(),
         new_email: body.new_email.unwrap_or_default(),

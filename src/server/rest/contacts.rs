@@ -21,7 +21,7 @@ use crate::{
     domain::{
         call::CallLog,
         contact::{ContactStatus, NewContactInput},
-        contact_update::ContactUpdateInput,
+        contact_update::{ContactUpdateInput, UpdateReason},
         customer::CustomerHit,
     },
     error::AppError,
@@ -135,14 +135,20 @@ impl From<ContactRow> for ContactJson {
 
 /// A new contact.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = NewContact)]
 pub(super) struct CreateRequest {
-    #[schema(example = "Marie Laval")]
+    /// At most 200 characters once runs of spaces are one; no control characters.
+    #[schema(
+        min_length = 1,
+        pattern = r"^[^\u0000-\u0008\u000E-\u001F\u007F-\u0084\u0086-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000E-\u001F\u007F-\u0084\u0086-\u009F]*$",
+        example = "Marie Laval"
+    )]
     name: String,
     /// A mobile as typed (local or international), stored as E.164. At least one of `mobile`
     /// and `email`.
-    #[schema(example = "5812 3456")]
+    #[schema(pattern = r"^\s*\+?[0-9 ().\u00A0-]*\s*$", example = "5812 3456")]
     mobile: Option<String>,
-    #[schema(example = "marie.laval@example.mu")]
+    #[schema(format = Email, example = "marie.laval@example.mu")]
     email: Option<String>,
     /// `new_lead` when not given.
     status: Option<ContactStatus>,
@@ -262,22 +268,33 @@ pub(super) async fn get(
 
 /// An edit of a contact: every field optional, absent ones unchanged.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = ContactEdit)]
 pub(super) struct EditRequest {
-    #[schema(example = "Marie Laval-Dupont")]
+    /// At most 200 characters once runs of spaces are one; no control characters.
+    #[schema(
+        min_length = 1,
+        pattern = r"^[^\u0000-\u0008\u000E-\u001F\u007F-\u0084\u0086-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000E-\u001F\u007F-\u0084\u0086-\u009F]*$",
+        example = "Marie Laval-Dupont"
+    )]
     name: Option<String>,
     /// A contact with a `customer_id` (from the master system) stays `customer`.
     status: Option<ContactStatus>,
     /// A new mobile: stored as a contact update (the audit trail), which needs `update_reason`.
-    #[schema(example = "5812 3456")]
+    #[schema(pattern = r"^\s*\+?[0-9 ().\u00A0-]*\s*$", example = "5812 3456")]
     mobile: Option<String>,
     /// A new email: stored as a contact update, which needs `update_reason`.
+    #[schema(format = Email)]
     email: Option<String>,
-    /// Required with a new `mobile` or `email`; one of the Update Contact modal's six reasons
-    /// (e.g. `Customer provided new contact`).
+    /// Required with a new `mobile` or `email`: why it changed.
+    #[schema(value_type = Option<UpdateReason>)]
     update_reason: Option<String>,
-    /// Free text with the contact update, at most 500 characters.
+    /// Free text with the contact update, at most 500 characters; no control characters but
+    /// line breaks and tabs.
+    #[schema(max_length = 500, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
     notes: Option<String>,
-    /// Optional, with a new mobile or email: a retry with the same key stores one update.
+    /// Optional, with a new mobile or email: a retry with the same key stores one update (8 to
+    /// 100 letters, digits, `-` or `_`).
+    #[schema(pattern = r"^[ \t\n\f\r]*([A-Za-z0-9_-]{8,100}[ \t\n\f\r]*)?$")]
     idempotency_key: Option<String>,
 }
 

@@ -28,9 +28,7 @@ const METHODS: [&str; 8] = ["get", "post", "put", "patch", "delete", "head", "op
 
 /// `GET /v1/docs`.
 pub(super) async fn page(State(state): State<AppState>) -> Result<Response, AppError> {
-    let doc = serde_json::to_value(openapi::document())
-        .map_err(|e| crate::server::error::internal("serializing the OpenAPI document", e))?;
-    let mut response = render(&doc, &state.assets.css_href).into_response();
+    let mut response = render(openapi::document(), &state.assets.css_href).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));

@@ -8,6 +8,7 @@
 use std::sync::LazyLock;
 
 use axum::Json;
+use serde_json::{Value, json};
 use utoipa::{
     Modify, OpenApi, ToSchema,
     openapi::{
@@ -164,13 +165,60 @@ impl Modify for NoLicense {
 )]
 struct ApiDoc;
 
-/// The document, built once.
-pub fn document() -> &'static utoipa::openapi::OpenApi {
-    static DOCUMENT: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(ApiDoc::openapi);
+/// The document, built once: the annotations' document with the rules they cannot state.
+pub fn document() -> &'static Value {
+    static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
+        let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document is JSON");
+        state_cross_field_rules(&mut doc);
+        empty_query_values_are_not_given(&mut doc);
+        doc
+    });
     &DOCUMENT
 }
 
 /// `GET /v1/openapi.json`.
-pub(super) async fn json() -> Json<&'static utoipa::openapi::OpenApi> {
+pub(super) async fn json() -> Json<&'static Value> {
     Json(document())
+}
+
+/// A present, non-blank string `field`: what "given" means to the handlers, which trim.
+fn given(field: &str) -> Value {
+    json!({"required": [field], "properties": {field: {"type": "string", "pattern": "\\S"}}})
+}
+
+/// Rules between fields, which the derive cannot write (JSON Schema 2020-12, as OpenAPI 3.1 has
+/// it): a correction and a new contact need a mobile or an email; a contact's edit that gives a
+/// new mobile or email needs its reason.
+fn state_cross_field_rules(doc: &mut Value) {
+    let schemas = &mut doc["components"]["schemas"];
+    schemas["NewContactUpdate"]["anyOf"] = json!([given("new_mobile"), given("new_email")]);
+    schemas["NewContact"]["anyOf"] = json!([given("mobile"), given("email")]);
+    let reason = json!({"required": ["update_reason"], "properties": {"update_reason": {"$ref": "#/components/schemas/UpdateReason"}}});
+    schemas["ContactEdit"]["allOf"] =
+        json!([{"if": given("mobile"), "then": reason}, {"if": given("email"), "then": reason}]);
+    // An empty email is no email, as an unfilled form field sends it.
+    for (schema, field) in
+        [("NewContactUpdate", "new_email"), ("NewContact", "email"), ("ContactEdit", "email")]
+    {
+        let property = &mut schemas[schema]["properties"][field];
+        let email = property.take();
+        *property = json!({"anyOf": [email, {"type": "string", "maxLength": 0}]});
+    }
+}
+
+/// The handlers read a query parameter given empty (`?to_date=`, as an HTML form sends an
+/// unfilled field) as not given: every optional one says so.
+fn empty_query_values_are_not_given(doc: &mut Value) {
+    let Some(paths) = doc["paths"].as_object_mut() else { return };
+    let operations = paths.values_mut().filter_map(Value::as_object_mut).flat_map(|item| item.values_mut());
+    // `get_mut`: indexing would add `"parameters": null` to an operation without any.
+    for parameter in operations.filter_map(|op| op.get_mut("parameters")?.as_array_mut()).flatten() {
+        if parameter["in"] != "query" || parameter["required"] == true {
+            continue;
+        }
+        let schema = parameter["schema"].take();
+        parameter["schema"] = json!({"anyOf": [schema, {"type": "string", "maxLength": 0}]});
+        let said = parameter["description"].as_str().unwrap_or_default().trim_end().to_owned();
+        parameter["description"] = json!(format!("{said} Empty: as if not given.").trim_start());
+    }
 }

@@ -29,7 +29,8 @@ use crate::{
     tag = "contacts",
     params(
         ("id" = i64, Path, description = "The contact's id."),
-        ("policy_number" = String, Query, description = "One of the contact's policies with an amount due, e.g. `LIB/C7013`."),
+        ("policy_number" = String, Query, min_length = 1, pattern = r"\S",
+            description = "One of the contact's policies with an amount due, e.g. `LIB/C7013`."),
     ),
     responses(
         (status = 200, description = "The PNG.", content_type = "image/png", body = Binary,

@@ -43,14 +43,14 @@ pub(super) struct FilterQuery {
     #[param(minimum = 1)]
     agent_id: Option<i64>,
     /// Captured on or after this day (`YYYY-MM-DD`, in the business time zone).
-    #[param(value_type = Option<String>, format = Date, example = "2026-11-01")]
+    #[param(value_type = Option<String>, format = Date, pattern = r"^(19|[2-9][0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$", example = "2026-11-01")]
     from_date: Option<String>,
     /// Captured on or before this day, the whole day included; not before `from_date`.
-    #[param(value_type = Option<String>, format = Date, example = "2026-11-25")]
+    #[param(value_type = Option<String>, format = Date, pattern = r"^(19|[2-9][0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$", example = "2026-11-25")]
     to_date: Option<String>,
     /// The beginning of a policy number or part of the customer's name, at most 100
-    /// characters.
-    #[param(max_length = 100)]
+    /// characters, no control characters.
+    #[param(max_length = 100, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     q: Option<String>,
     /// Updates of new leads (contacts the master system does not know, without `customer_id`):
     /// `include`, `exclude` or `only`. Not given: `exclude`, for the list, its total, "all
@@ -244,7 +244,8 @@ pub async fn sync_one(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct BulkSyncRequest {
     /// 1 to 50,000 update ids; duplicates count once.
-    #[schema(example = json!([101, 102, 103]))]
+    #[serde(deserialize_with = "whole_numbers")]
+    #[schema(min_items = 1, max_items = 50000, example = json!([101, 102, 103]))]
     update_ids: Vec<i64>,
     /// Accepted for the seed's clients and ignored: the caller is who synced.
     #[serde(default, rename = "synced_by")]
@@ -299,12 +300,33 @@ pub async fn bulk_sync(
     }))
 }
 
+/// Ids as JSON numbers that are whole: `30.0` is as much an integer as `30` to JSON Schema (and
+/// to a client whose JSON library writes every number as a double).
+fn whole_numbers<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
+    let numbers = Vec::<serde_json::Number>::deserialize(d)?;
+    numbers
+        .into_iter()
+        .map(|n| {
+            n.as_i64()
+                .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64))
+                .ok_or_else(|| serde::de::Error::custom(format!("{n} is not an update id (a whole number)")))
+        })
+        .collect()
+}
+
 /// Why an update is rejected.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RejectRequest {
-    /// Required: 1 to 500 characters, no control characters but line breaks.
+    /// Required: 1 to 500 characters, not only spaces; no control characters but line breaks
+    /// and tabs.
     #[serde(default)]
-    #[schema(required = true, min_length = 1, max_length = 500, example = "Wrong customer")]
+    #[schema(
+        required = true,
+        min_length = 1,
+        max_length = 500,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$",
+        example = "Wrong customer"
+    )]
     reason: String,
 }
 
