@@ -11,7 +11,7 @@ run: build
 ## The release build only (server binary + WASM/JS/CSS under target/site).
 build:
 	scripts/setup.sh build
-	cargo leptos build --release --precompress --split
+	scripts/build.sh
 
 ## Format, lint, unit + HTTP tests, release build, browser tests.
 test:

@@ -12,7 +12,7 @@ seconds="${BENCH_SECONDS:-10}"
 customers="${BENCH_CUSTOMERS:-100000}"
 
 scripts/setup.sh bench >&2
-cargo leptos build --release --precompress --split >&2
+scripts/build.sh >&2
 
 bin="$PWD/target/release/contactdesk"
 workdir="$(mktemp -d)"

@@ -27,7 +27,7 @@ cargo test --features ssr
 
 step "release build"
 # Without the error's own backtrace, the reason stays in the last lines of the log.
-RUST_LIB_BACKTRACE=0 cargo leptos build --release --precompress --split
+RUST_LIB_BACKTRACE=0 scripts/build.sh
 
 step "API contract (schemathesis)"
 # The /v1 API fuzzed from its own OpenAPI document with every check and a fixed seed: the same

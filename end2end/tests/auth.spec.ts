@@ -49,6 +49,28 @@ test("a wrong password shows the generic error and stays signed out", async ({ p
   await expect(page.getByRole("alert")).toHaveText("Wrong username or password.");
 });
 
+test("signing in and out works without JavaScript: an error is said on the sign-in page", async ({ browser }) => {
+  // As on a slow link before the WASM arrives, or where it is blocked: the forms post natively.
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto("/login");
+  await page.getByLabel("Username").fill("nobody-without-js");
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  // Back on the sign-in page with the message, never a bare error body.
+  await expect(page).toHaveURL(/\/login/);
+  await expect(page.getByRole("alert")).toHaveText("Wrong username or password.");
+  await expect(page.getByLabel("Password")).toHaveValue("");
+
+  await page.getByLabel("Username").fill(AGENT.username);
+  await page.getByLabel("Password").fill(AGENT.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await context.close();
+});
+
 test("after a failure the next try waits a second, and the page says so", async ({ page }) => {
   await page.goto("/login");
   await hydrated(page);

@@ -9,6 +9,7 @@ pub mod customer_search;
 pub mod dialog;
 pub mod edit_contact_dialog;
 pub mod field_error;
+pub mod icon;
 pub mod layout;
 pub mod new_contact_dialog;
 pub mod page_data;

@@ -6,7 +6,10 @@
 
 use leptos::prelude::*;
 
-use super::dialog::modal_keydown;
+use super::{
+    dialog::modal_keydown,
+    icon::{Icon, IconKind},
+};
 use crate::{
     api::customers::save_contact_update,
     domain::{
@@ -217,7 +220,8 @@ pub fn UpdateContactModal(
                 {move || general_error().map(|m| view! { <p class="alert error" role="alert">{m}</p> })}
                 <hr/>
                 <p class="info-line">
-                    "ℹ️ Updated contact info will be used immediately for QR code emails and future communications."
+                    <Icon kind=IconKind::Info/>
+                    " Updated contact info will be used immediately for QR code emails and future communications."
                 </p>
                 <footer class="modal-footer">
                     <button type="button" class="btn" on:click=move |_| close()>"Cancel"</button>

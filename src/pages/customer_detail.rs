@@ -8,9 +8,16 @@ use leptos_router::{
 use crate::{
     api::{contacts::DeleteContact, customers::get_customer},
     components::{
-        call_table::CallTable, confirm_dialog::ConfirmDialog, contact_messages::ContactMessages,
-        contact_status::StatusBadge, edit_contact_dialog::EditContactDialog, page_data::page_data,
-        payment_qr_modal::PaymentQrModal, shortcuts::on_key, update_contact_modal::UpdateContactModal,
+        call_table::CallTable,
+        confirm_dialog::ConfirmDialog,
+        contact_messages::ContactMessages,
+        contact_status::StatusBadge,
+        edit_contact_dialog::EditContactDialog,
+        icon::{Icon, IconKind},
+        page_data::page_data,
+        payment_qr_modal::PaymentQrModal,
+        shortcuts::on_key,
+        update_contact_modal::UpdateContactModal,
         update_history::UpdateHistory,
     },
     domain::{
@@ -102,7 +109,7 @@ fn CustomerCard(detail: RwSignal<CustomerDetail>) -> impl IntoView {
         <Title text=move || title.get()/>
         {move || saved.get().then(|| view! {
             <div class="alert success" role="status">
-                <strong>"✅ Contact information updated successfully!"</strong>
+                <strong><Icon kind=IconKind::Done/>" Contact information updated successfully!"</strong>
                 <p>"The new contact details will be used for this customer."</p>
             </div>
         })}
@@ -147,7 +154,7 @@ fn CustomerCard(detail: RwSignal<CustomerDetail>) -> impl IntoView {
                 <button type="button" class="btn primary" node_ref=button_ref aria-haspopup="dialog"
                     aria-keyshortcuts="u" title="Update Contact (U)"
                     on:click=move |_| open_update()>
-                    "📝 Update Contact" <kbd class="shortcut" aria-hidden="true">"U"</kbd>
+                    <Icon kind=IconKind::Edit/>" Update Contact" <kbd class="shortcut" aria-hidden="true">"U"</kbd>
                 </button>
                 <button type="button" class="btn" node_ref=qr_button_ref aria-haspopup="dialog"
                     disabled=move || policies().is_empty()
@@ -230,7 +237,7 @@ fn Marker(marker: Signal<Option<UpdateMarker>>) -> impl IntoView {
         marker.get().map(|m| {
             view! {
                 <span class="marker" title=m.detail.clone()>
-                    "📝 " {m.text}
+                    <Icon kind=IconKind::Edit/>" " {m.text}
                     <span class="visually-hidden">{format!(" ({})", m.detail)}</span>
                 </span>
             }

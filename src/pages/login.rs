@@ -18,7 +18,8 @@ pub fn LoginPage() -> impl IntoView {
                 <h1 class="brand-large">"ContactDesk"</h1>
                 <p class="muted">"Sign in with your call-center account."</p>
                 <ActionForm action=login>
-                    <input type="hidden" name="next" prop:value=next/>
+                    // An attribute, not a property: a form posted before (or without) the WASM sends it too.
+                    <input type="hidden" name="next" value=next/>
                     <div class="field">
                         <label for="username">"Username"</label>
                         <input id="username" name="username" type="text" autocomplete="username"

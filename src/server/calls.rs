@@ -5,9 +5,12 @@ use std::collections::HashMap;
 use super::{
     AppState,
     auth::AuthUser,
-    db::calls::{CallQuery, CallRow, NewCallRow, Recorded},
+    db::{
+        Db,
+        calls::{CallQuery, CallRow, NewCallRow, Recorded},
+    },
     error::internal,
-    storage::Staged,
+    storage::{AudioStorage, Staged},
     time::{self, now_ms},
 };
 use crate::{
@@ -118,6 +121,24 @@ pub async fn record(
     token_id: Option<i64>,
     call: NewCall,
     staged: Staged,
+    audio_type: AudioType,
+) -> Result<(CallLog, bool), AppError> {
+    let size = staged.size;
+    let recorded = store(&state.db, &state.recordings, agent.id, token_id, call, staged, audio_type).await?;
+    if recorded.1 {
+        state.metrics.upload_bytes.inc_by(size);
+    }
+    Ok(recorded)
+}
+
+/// [`record`] on a database and a store: what an upload and the demo's calls share.
+pub async fn store(
+    db: &Db,
+    recordings: &AudioStorage,
+    agent_id: i64,
+    token_id: Option<i64>,
+    call: NewCall,
+    staged: Staged,
     (audio_type, ext): AudioType,
 ) -> Result<(CallLog, bool), AppError> {
     if let Some(expected) = &call.sha256
@@ -131,7 +152,7 @@ pub async fn record(
             ),
         ));
     }
-    if let Some((row, matches)) = state.db.call_by_call_id(call.call_id.as_str()).await? {
+    if let Some((row, matches)) = db.call_by_call_id(call.call_id.as_str()).await? {
         return same_call(row, matches, &staged.sha256).map(|log| (log, false));
     }
     let sha = staged.sha256.clone();
@@ -160,7 +181,7 @@ pub async fn record(
         direction: call.direction.as_str(),
         started_at: call.started_at,
         duration_seconds: call.duration_seconds,
-        agent_id: agent.id,
+        agent_id,
         token_id,
         audio_key: &key,
         audio_size: size,
@@ -170,28 +191,27 @@ pub async fn record(
     };
     // Noted first: should the process die between the move and the row, the server finds the
     // file by this note and clears it (see `housekeeping`).
-    state.db.add_recording_intent(&key, now_ms()).await?;
-    staged.commit(&state.recordings, &key).await.map_err(|e| internal("storing a recording failed", e))?;
-    link(state, &row).await
+    db.add_recording_intent(&key, now_ms()).await?;
+    staged.commit(recordings, &key).await.map_err(|e| internal("storing a recording failed", e))?;
+    link(db, recordings, &row).await
 }
 
 /// Links a stored recording to its contact in one transaction, which also forgets the
 /// recording's note; otherwise its file goes, then its note.
-async fn link(state: &AppState, row: &NewCallRow<'_>) -> Result<(CallLog, bool), AppError> {
+async fn link(db: &Db, recordings: &AudioStorage, row: &NewCallRow<'_>) -> Result<(CallLog, bool), AppError> {
     let (key, size) = (row.audio_key, row.audio_size);
-    match state.db.record_call(row).await {
+    match db.record_call(row).await {
         Ok(Recorded::Created(row, matches)) => {
             tracing::info!(call_log = row.id, contact = ?row.contact_id, size, "call recorded");
-            state.metrics.upload_bytes.inc_by(size as u64);
             Ok((call_log(row, matches), true))
         }
         Ok(Recorded::Existing(stored, matches)) => {
             // A concurrent twin won: our own copy goes.
-            remove_quietly(state, key).await;
+            remove_quietly(db, recordings, key).await;
             same_call(stored, matches, row.audio_sha256).map(|log| (log, false))
         }
         Err(e) => {
-            remove_quietly(state, key).await;
+            remove_quietly(db, recordings, key).await;
             Err(e.into())
         }
     }
@@ -210,10 +230,10 @@ fn same_call(row: CallRow, matches: Vec<i64>, sha256: &str) -> Result<CallLog, A
 
 /// Removes a recording that has no call log, then its note; a file that cannot be removed
 /// keeps its note, so the housekeeper tries again.
-async fn remove_quietly(state: &AppState, key: &str) {
-    if let Err(e) = state.recordings.delete(key).await {
+async fn remove_quietly(db: &Db, recordings: &AudioStorage, key: &str) {
+    if let Err(e) = recordings.delete(key).await {
         tracing::error!(error = %e, key, "could not remove a recording that has no call log");
-    } else if let Err(e) = state.db.remove_recording_intent(key).await {
+    } else if let Err(e) = db.remove_recording_intent(key).await {
         tracing::warn!(error = %e, key, "could not remove a recording's note");
     }
 }

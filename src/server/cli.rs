@@ -205,8 +205,15 @@ async fn create_user(config: &Config, username: &str, name: &str, role: &str) ->
 
 async fn seed_demo(config: &Config) -> Result<(), String> {
     let db = startup::open_db(config).await.map_err(|e| e.to_string())?;
-    let outcome = seed::seed_if_empty(&db).await.map_err(|e| e.to_string())?;
+    let recordings = startup::open_recordings(config).await.map_err(|e| e.to_string())?;
+    let outcome = match seed::seed_if_empty(&db).await {
+        Ok(outcome @ seed::Seeded::Yes { .. }) => {
+            seed::seed_calls(&db, &recordings).await.map(|_| outcome).map_err(|e| e.to_string())
+        }
+        other => other.map_err(|e| e.to_string()),
+    };
     db.close().await;
+    let outcome = outcome?;
     match outcome {
         seed::Seeded::Yes { customers } => {
             println!("Seeded {customers} demo customers. Sign in with:");

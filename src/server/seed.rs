@@ -1,18 +1,30 @@
-//! Demo data: three accounts and ~200 Mauritian customers with policies and amounts due.
+//! Demo data: three accounts, ~200 Mauritian customers with policies and amounts due, their
+//! corrections, and calls with short recordings.
 //! Generated from a fixed seed, so every fresh demo database is the same.
 
 use rand::{Rng, SeedableRng, rngs::StdRng, seq::SliceRandom};
 
 use super::{
     auth::hash_password_async,
+    calls::NewCall,
     db::{
         Db,
         contact_updates::SeededUpdate,
+        contacts::NewContactRow,
         customers::{NewCustomer, NewPolicy},
     },
+    storage::AudioStorage,
     time::now_ms,
 };
-use crate::{domain::user::Role, error::AppError};
+use crate::{
+    domain::{
+        call::{CallId, Direction},
+        contact::ContactStatus,
+        phone::{PhoneNumber, is_withheld},
+        user::Role,
+    },
+    error::AppError,
+};
 
 pub struct DemoLogin {
     pub username: &'static str,
@@ -182,6 +194,146 @@ async fn seed_updates(db: &Db, now: i64) -> Result<(), AppError> {
         db.seed_update(&update).await?;
     }
     Ok(())
+}
+
+/// A demo call: who took it, the other party's number as the phone showed it, and when.
+struct DemoCall {
+    call_id: &'static str,
+    agent: &'static str,
+    phone: &'static str,
+    direction: Direction,
+    hours_ago: i64,
+    seconds: u32,
+}
+
+/// The calls the demo shows on Call Logs and contact pages, one for each case the app handles:
+/// customers' numbers, an unknown number (a New Lead is created for it), a withheld number (no
+/// contact), and a family phone: Ibrahim Joomun's number is also his daughter's, a New Lead, so
+/// the call goes to the one updated last with the other as its possible match.
+const DEMO_CALLS: &[DemoCall] = &[
+    DemoCall {
+        call_id: "d3e0c0a1-0000-4000-8000-000000000001",
+        agent: "priya",
+        phone: "5737 2333",
+        direction: Direction::Inbound,
+        hours_ago: 50,
+        seconds: 5,
+    },
+    DemoCall {
+        call_id: "d3e0c0a1-0000-4000-8000-000000000002",
+        agent: "jean",
+        phone: "+230 5700 1122",
+        direction: Direction::Outbound,
+        hours_ago: 26,
+        seconds: 4,
+    },
+    DemoCall {
+        call_id: "d3e0c0a1-0000-4000-8000-000000000003",
+        agent: "priya",
+        phone: "5987 1234",
+        direction: Direction::Inbound,
+        hours_ago: 20,
+        seconds: 3,
+    },
+    DemoCall {
+        call_id: "d3e0c0a1-0000-4000-8000-000000000004",
+        agent: "jean",
+        phone: "private",
+        direction: Direction::Inbound,
+        hours_ago: 6,
+        seconds: 3,
+    },
+    DemoCall {
+        call_id: "d3e0c0a1-0000-4000-8000-000000000005",
+        agent: "priya",
+        phone: "5765 4321",
+        direction: Direction::Inbound,
+        hours_ago: 2,
+        seconds: 6,
+    },
+    DemoCall {
+        call_id: "d3e0c0a1-0000-4000-8000-000000000006",
+        agent: "priya",
+        phone: "0023057372333",
+        direction: Direction::Outbound,
+        hours_ago: 1,
+        seconds: 4,
+    },
+];
+
+/// Seeds the demo's calls with short recordings made here (a few seconds of tones, never kept
+/// in the repository), stored as an upload stores them. Only into a database that has no call.
+pub async fn seed_calls(db: &Db, recordings: &AudioStorage) -> Result<usize, AppError> {
+    if db.count_calls().await? > 0 {
+        return Ok(0);
+    }
+    // The family phone: the daughter, a New Lead, shares her father's number.
+    let now = now_ms();
+    let daughter = NewContactRow {
+        name: "Nadia Joomun",
+        status: ContactStatus::NewLead,
+        mobile: Some("+23057654321"),
+        email: None,
+        shared_phone: true,
+        now,
+    };
+    db.create_contact(&daughter).await?;
+    for (n, demo) in DEMO_CALLS.iter().enumerate() {
+        let Some(agent) = db.user_by_username(demo.agent).await? else { continue };
+        let audio = tones(demo.seconds, n as u32);
+        let mut staging =
+            recordings.stage().await.map_err(|e| super::error::internal("seeding a call", e))?;
+        staging.write(&audio).await.map_err(|e| super::error::internal("seeding a call", e))?;
+        let audio_type = super::audio::recognise(staging.head()).ok_or(AppError::Internal)?;
+        let staged = staging.finish().await.map_err(|e| super::error::internal("seeding a call", e))?;
+        let call = NewCall {
+            call_id: CallId::parse(demo.call_id)?,
+            phone: if is_withheld(demo.phone) {
+                None
+            } else {
+                Some(PhoneNumber::parse(demo.phone).map_err(|m| AppError::invalid("phone", m))?)
+            },
+            phone_raw: demo.phone.to_owned(),
+            direction: demo.direction,
+            started_at: now - demo.hours_ago * 3_600_000,
+            duration_seconds: i64::from(demo.seconds),
+            sha256: None,
+        };
+        super::calls::store(db, recordings, agent.id, None, call, staged, audio_type).await?;
+    }
+    tracing::info!(calls = DEMO_CALLS.len(), "demo calls seeded");
+    Ok(DEMO_CALLS.len())
+}
+
+/// `seconds` of 8 kHz, 16-bit mono WAV: a few soft tones, different for each `seed`, so a
+/// person hears that the player plays and seeks.
+fn tones(seconds: u32, seed: u32) -> Vec<u8> {
+    const RATE: u32 = 8_000;
+    let samples = seconds * RATE;
+    let mut wav = Vec::with_capacity(44 + 2 * samples as usize);
+    wav.extend_from_slice(b"RIFF");
+    wav.extend_from_slice(&(36 + 2 * samples).to_le_bytes());
+    wav.extend_from_slice(b"WAVEfmt ");
+    wav.extend_from_slice(&16u32.to_le_bytes());
+    wav.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    wav.extend_from_slice(&1u16.to_le_bytes()); // mono
+    wav.extend_from_slice(&RATE.to_le_bytes());
+    wav.extend_from_slice(&(2 * RATE).to_le_bytes());
+    wav.extend_from_slice(&2u16.to_le_bytes());
+    wav.extend_from_slice(&16u16.to_le_bytes());
+    wav.extend_from_slice(b"data");
+    wav.extend_from_slice(&(2 * samples).to_le_bytes());
+    // A new note every half second, from a pentatonic scale.
+    const NOTES: [f32; 5] = [392.0, 440.0, 523.25, 587.33, 659.25];
+    for i in 0..samples {
+        let note = NOTES[((i / (RATE / 2) + seed) % 5) as usize];
+        let t = i as f32 / RATE as f32;
+        let within = (i % (RATE / 2)) as f32 / (RATE / 2) as f32;
+        let envelope = (1.0 - within).min(within * 20.0).min(1.0);
+        let sample = (t * note * std::f32::consts::TAU).sin() * envelope * 6_000.0;
+        wav.extend_from_slice(&(sample as i16).to_le_bytes());
+    }
+    wav
 }
 
 /// `Marie-Josée` → `mariejosee`, for demo email addresses.

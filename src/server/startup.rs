@@ -71,8 +71,12 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         super::time::set_zone(zone);
     }
     let db = open_db(&config).await?;
-    if config.demo.seed {
-        seed::seed_if_empty(&db).await.map_err(|e| StartError::Seed(e.to_string()))?;
+    let recordings = open_recordings(&config).await?;
+    if config.demo.seed
+        && let seed::Seeded::Yes { .. } =
+            seed::seed_if_empty(&db).await.map_err(|e| StartError::Seed(e.to_string()))?
+    {
+        seed::seed_calls(&db, &recordings).await.map_err(|e| StartError::Seed(e.to_string()))?;
     }
     match db.index_missing_names().await {
         Ok(n) if n > 0 => tracing::info!(contacts = n, "search index built for existing contacts"),
@@ -80,7 +84,6 @@ pub async fn build_state(config: Config) -> Result<AppState, StartError> {
         Err(e) => tracing::warn!(error = %e, "could not index contact names"),
     }
     let demo = db.is_demo_data().await.unwrap_or(false);
-    let recordings = open_recordings(&config).await?;
     let idle = Duration::from_secs(config.uploads.idle_timeout_seconds);
     if let Err(e) = recordings.remove_abandoned(idle).await {
         tracing::warn!(error = %e, "could not remove the temporary files of interrupted uploads");

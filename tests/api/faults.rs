@@ -165,6 +165,13 @@ async fn customer_ids(served: &Served, reader: &str) -> Vec<String> {
         .collect()
 }
 
+/// A call's recording as the API serves it: its status and bytes.
+async fn audio_of(served: &Served, token: &str, call: &Value) -> (StatusCode, Vec<u8>) {
+    let url = served.url(&format!("/v1/calls/{}/audio", call["id"]));
+    let response = Client::new().get(url).bearer_auth(token).send().await.unwrap();
+    (response.status(), response.bytes().await.unwrap().to_vec())
+}
+
 /// Waits until `counter` reaches `n`, for at most a minute.
 async fn until(counter: &AtomicUsize, n: usize, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -230,13 +237,7 @@ async fn sigkill_amid_fifty_uploads_loses_nothing_acknowledged_and_leaves_nothin
             .iter()
             .find(|c| c["call_id"] == call_id.as_str())
             .unwrap_or_else(|| panic!("{call_id} lost"));
-        let audio = client
-            .get(served.url(&format!("/v1/calls/{}/audio", call["id"])))
-            .bearer_auth(&reader)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(sha_hex(&audio.bytes().await.unwrap()), *sha, "{call_id}");
+        assert_eq!(sha_hex(&audio_of(&served, &reader, call).await.1), *sha, "{call_id}");
     }
     // What the kill left half-stored the server clears itself.
     fsck_is_clean(dir).await;
@@ -484,12 +485,13 @@ async fn a_full_disk_refuses_uploads_keeps_what_is_stored_and_recovers_by_itself
     ) {
         assert_eq!(updates[id]["new_email"], email.as_str());
     }
-    let calls = json_of(Client::new().get(served.url("/v1/calls?limit=10")).bearer_auth(&agent)).await;
-    assert_eq!(
-        calls["calls"].as_array().unwrap().len(),
-        2,
-        "the calls before and after, none from the full disk"
-    );
+    let calls = json_of(Client::new().get(served.url("/v1/calls?limit=100")).bearer_auth(&agent)).await;
+    let ours = calls["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["call_id"].as_str().unwrap().starts_with("eeeeeeee"));
+    assert_eq!(ours.count(), 2, "the calls before and after, none from the full disk");
     fsck_is_clean(dir).await;
     println!(
         "disk full: {} of 20 saves landed while full, the rest refused with 507",
@@ -507,11 +509,11 @@ async fn a_backup_taken_under_load_restores_every_row_and_file_into_an_empty_fol
     let customers = customer_ids(&served, &agent).await;
     let client = Client::new();
     let saves = served.url("/v1/customer_contact_updates");
-    let mut audio_of = HashMap::new();
+    let mut sha_of = HashMap::new();
     for i in 0..10u8 {
         let call_id = format!("ffffffff-0000-4000-8000-{:012}", i);
         let audio = wav(100_000, i);
-        audio_of.insert(call_id.clone(), sha_hex(&audio));
+        sha_of.insert(call_id.clone(), sha_hex(&audio));
         let sent = client
             .post(served.url("/v1/calls/upload"))
             .bearer_auth(&phone)
@@ -624,20 +626,14 @@ async fn a_backup_taken_under_load_restores_every_row_and_file_into_an_empty_fol
         50
     );
     let calls = json_of(client.get(served.url("/v1/calls?limit=1000")).bearer_auth(&agent)).await;
-    for (call_id, sha) in &audio_of {
+    for (call_id, sha) in &sha_of {
         let call = calls["calls"]
             .as_array()
             .unwrap()
             .iter()
             .find(|c| c["call_id"] == call_id.as_str())
             .unwrap_or_else(|| panic!("{call_id} not restored"));
-        let audio = client
-            .get(served.url(&format!("/v1/calls/{}/audio", call["id"])))
-            .bearer_auth(&agent)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(sha_hex(&audio.bytes().await.unwrap()), *sha);
+        assert_eq!(sha_hex(&audio_of(&served, &agent, call).await.1), *sha);
     }
     let download = client
         .get(served.url(&format!("/v1/exports/{export_id}/download")))
@@ -648,4 +644,40 @@ async fn a_backup_taken_under_load_restores_every_row_and_file_into_an_empty_fol
     assert_eq!(download.status(), StatusCode::OK);
     assert_eq!(download.bytes().await.unwrap(), export_bytes, "the export file, byte for byte");
     println!("backup under load ({requests_during} save+upload rounds during it), restored: fsck clean");
+}
+
+/// Not a fault: the demo, seeded by the CLI as `make run` seeds it, has a call for each case the
+/// app handles, each with a real recording, and a clean `fsck`.
+#[tokio::test]
+async fn the_demo_has_calls_of_every_kind_with_their_recordings() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let served = demo(dir).await;
+    let agent = token(dir, "priya", "api");
+    let client = Client::new();
+    let list = json_of(client.get(served.url("/v1/calls?limit=100")).bearer_auth(&agent)).await;
+    let calls = list["calls"].as_array().unwrap();
+    assert_eq!(calls.len(), 6, "{list}");
+    let on = |name: &str| calls.iter().filter(|c| c["contact_name"] == name).count();
+    assert_eq!(on("Kevin Anderson Curepipe"), 2, "a customer's calls, in two written forms of his number");
+    assert!(calls.iter().any(|c| c["phone"].is_null()), "a withheld number");
+    assert!(
+        calls.iter().any(|c| c["contact_status"] == "new_lead" && c["phone"] == "+23059871234"),
+        "an unknown number's lead"
+    );
+    let family = calls.iter().find(|c| c["phone"] == "+23057654321").expect("the family phone's call");
+    let family_names = ["Nadia Joomun", "Ibrahim Joomun"];
+    assert!(family_names.contains(&family["contact_name"].as_str().unwrap()), "{family}");
+    assert_eq!(family["possible_matches"].as_array().map(Vec::len), Some(1), "the other as a possible match");
+    for call in calls {
+        let (status, bytes) = audio_of(&served, &agent, call).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            bytes.starts_with(b"RIFF") && bytes.len() > 40_000,
+            "a few seconds of sound: {} bytes",
+            bytes.len()
+        );
+        assert_eq!(sha_hex(&bytes), call["audio_sha256"].as_str().unwrap());
+    }
+    fsck_is_clean(dir).await;
 }

@@ -96,6 +96,10 @@ pub enum Recorded {
 }
 
 impl Db {
+    pub async fn count_calls(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM call_logs").fetch_one(self.pool()).await
+    }
+
     pub async fn call_by_call_id(&self, call_id: &str) -> Result<Option<(CallRow, Vec<i64>)>, sqlx::Error> {
         let row: Option<CallRow> = sqlx::query_as(&format!("SELECT {CALL_COLUMNS} WHERE c.call_id = $1"))
             .bind(call_id)

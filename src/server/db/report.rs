@@ -134,6 +134,23 @@ pub(super) fn select_records() -> String {
 impl Db {
     /// How many updates match.
     pub async fn count_updates(&self, query: &UpdateQuery) -> Result<i64, sqlx::Error> {
+        let unfiltered = query.status.is_none()
+            && query.agent_id.is_none()
+            && query.from_ms.is_none()
+            && query.to_ms.is_none()
+            && query.q.is_none()
+            && query.up_to_id.is_none();
+        if unfiltered && query.leads == Leads::Exclude {
+            // All of them less the leads': SQLite counts a whole table from its smallest index
+            // without reading a row, and the leads from the NULL end of the customer_id index;
+            // the condition itself would read every entry (90 ms over a million).
+            return sqlx::query_scalar(
+                "SELECT (SELECT COUNT(*) FROM contact_updates) \
+                 - (SELECT COUNT(*) FROM contact_updates WHERE customer_id IS NULL)",
+            )
+            .fetch_one(self.pool())
+            .await;
+        }
         let mut q = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM contact_updates u");
         push_filter(&mut q, query);
         q.build_query_scalar().fetch_one(self.pool()).await

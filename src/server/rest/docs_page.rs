@@ -307,7 +307,7 @@ fn render(doc: &Value, css_href: &str) -> String {
     );
     out.push_str(&prose(str_of(info, "description")));
     out.push_str("<p>Machine-readable: <a href=\"/v1/openapi.json\">/v1/openapi.json</a> (OpenAPI 3).</p>");
-    out.push_str("<nav aria-label=\"Contents\"><h2>Contents</h2><ul><li><a href=\"#authentication\">Authentication</a></li>");
+    out.push_str("<nav class=\"toc\" aria-label=\"Contents\"><h2>Contents</h2><ul><li><a href=\"#authentication\">Authentication</a></li>");
     for tag in &tags {
         let name = str_of(tag, "name");
         let _ = write!(out, "<li><a href=\"#{}\">{}</a></li>", attr(&anchor(&["tag", name])), inline(name));
