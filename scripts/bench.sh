@@ -222,6 +222,7 @@ done < <(awk '$1 == "soak"' "$workdir/soak.txt")
 read -r _ soak_warm soak_end soak_growth soak_peak < <(awk '$1 == "soak-rss"' "$workdir/soak.txt")
 row "Soak: server heap after the warm-up minute, at the end" "${soak_warm}→${soak_end} MB" "-" "-" "-" "$soak_failed" "+${soak_growth} MB"
 row "  peak heap during the soak" "${soak_peak} MB" "-" "-" "-" "-" "-"
+soak_minutes="$(awk '$1 == "soak-rss-minutes" { $1 = ""; print substr($0, 2) }' "$workdir/soak.txt")"
 
 # ---- payment QR and the email outbox ------------------------------------------------------
 read -r qr_contact qr_policy < <(sqlite3 -separator ' ' "$db" \
@@ -350,6 +351,7 @@ echo "|------------------------------------------|-----------|---------|--------
 printf '%s\n' "$wasm_rows"
 echo
 [ -z "$api_note" ] || { echo "$api_note"; echo; }
+echo "Soak: the server's heap (MB) at the end of each minute: ${soak_minutes// / → }."
 echo "Contact updates stored by the save benchmark: $saved (each acknowledged after its durable commit)."
 echo "Targets: signed-in pages p99 < 10 ms and >= 50 % of the login page's throughput; first load <= 200 KB on the"
 echo "wire per page; key to open Update Contact < 100 ms; search p95 < 30 ms; save p99 < 50 ms at 200 agents; import < 30 s;"

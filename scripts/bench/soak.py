@@ -164,6 +164,9 @@ def main():
         print(f"soak {kind.replace(' ', '_')} {len(rows)} {pick(0.5):.1f} {pick(0.95):.1f} {pick(0.99):.1f} {server_errors} {others}")
     warm = warm if warm is not None else samples[0]
     print(f"soak-rss {warm:.1f} {end:.1f} {end - warm:.1f} {max(samples):.1f}")
+    # The heap at the end of each minute: growth that levels off is caches filling, growth
+    # that keeps its pace is a leak.
+    print("soak-rss-minutes " + " ".join(f"{m:.1f}" for m in samples[59::60]))
 
 
 if __name__ == "__main__":

@@ -187,15 +187,13 @@ fn given(field: &str) -> Value {
 }
 
 /// Rules between fields, which the derive cannot write (JSON Schema 2020-12, as OpenAPI 3.1 has
-/// it): a correction and a new contact need a mobile or an email; a contact's edit that gives a
-/// new mobile or email needs its reason.
+/// it): a correction and a new contact need a mobile or an email. (A contact's edit needs a
+/// reason only with a mobile or email that is new, which depends on the stored contact: its
+/// description says so, no schema can.)
 fn state_cross_field_rules(doc: &mut Value) {
     let schemas = &mut doc["components"]["schemas"];
     schemas["NewContactUpdate"]["anyOf"] = json!([given("new_mobile"), given("new_email")]);
     schemas["NewContact"]["anyOf"] = json!([given("mobile"), given("email")]);
-    let reason = json!({"required": ["update_reason"], "properties": {"update_reason": {"$ref": "#/components/schemas/UpdateReason"}}});
-    schemas["ContactEdit"]["allOf"] =
-        json!([{"if": given("mobile"), "then": reason}, {"if": given("email"), "then": reason}]);
     // An empty email is no email, as an unfilled form field sends it.
     for (schema, field) in
         [("NewContactUpdate", "new_email"), ("NewContact", "email"), ("ContactEdit", "email")]
