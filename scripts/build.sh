@@ -38,7 +38,15 @@ esac
 # Stamped before the build starts: a file edited while it runs is newer, so the next build
 # takes it.
 touch target/.build-started 2>/dev/null || { mkdir -p target && touch target/.build-started; }
-cargo leptos build --release --precompress --split "${flags[@]}"
+if [ "$front/$server" = false/true ]; then
+  # cargo-leptos empties the site folder before a --server-only build and leaves it empty: the
+  # browser half is kept aside and put back.
+  rm -rf target/.site-kept && cp -a target/site target/.site-kept
+  cargo leptos build --release --precompress --split "${flags[@]}"
+  rm -rf target/site && mv target/.site-kept target/site
+else
+  cargo leptos build --release --precompress --split "${flags[@]}"
+fi
 $front && cp -p target/.build-started "$front_stamp"
 $server && cp -p target/.build-started "$server_stamp"
 echo "build: $([ "$front/$server" = true/true ] && echo both halves || ($front && echo the browser half || echo the server)) in $(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f s", b - a }')"
