@@ -16,22 +16,33 @@ pub const MOBILE_FORMAT_HINT: &str =
 /// Mauritius' country calling code.
 pub const MU_CODE: &str = "230";
 
+/// The punctuation people and phones write numbers with (`(+230) 5737 2333`, `5737-2333`,
+/// `5737.2333`, `+230/5737 2333`): ignored wherever a phone number is typed. Letters and
+/// extensions are not.
+pub fn is_separator(c: char) -> bool {
+    matches!(c, ' ' | '-' | '.' | '(' | ')' | '/' | '\u{a0}')
+}
+
 /// Normalises a typed mobile number to E.164 by shape alone.
 ///
-/// Spaces, dashes, dots and parentheses are ignored; `00` means `+`.
+/// Punctuation ([`is_separator`]) is ignored; `00` means `+`.
 pub fn normalize_light(input: &str) -> Result<String, String> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
         return Err("Enter a mobile number.".into());
     }
     let mut compact = String::with_capacity(trimmed.len());
-    for (i, c) in trimmed.chars().enumerate() {
+    for c in trimmed.chars() {
         match c {
             '0'..='9' => compact.push(c),
-            '+' if i == 0 => compact.push(c),
-            ' ' | '-' | '.' | '(' | ')' | '\u{a0}' => {}
+            // Leading: before any digit, perhaps after a parenthesis.
+            '+' if compact.is_empty() => compact.push(c),
+            c if is_separator(c) => {}
             _ => {
-                return Err("A mobile number may contain only digits, spaces and a leading + sign.".into());
+                return Err(
+                    "A mobile number may contain only digits, a leading + and spaces, dashes, dots, slashes or parentheses."
+                        .into(),
+                );
             }
         }
     }
@@ -129,8 +140,7 @@ pub fn is_withheld(input: &str) -> bool {
 /// OpenAPI document's pattern for a phone filter says the same.
 #[cfg(feature = "ssr")]
 pub fn dialled(input: &str) -> Result<String, String> {
-    let compact: String =
-        input.trim().chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')' | '\u{a0}')).collect();
+    let compact: String = input.trim().chars().filter(|c| !is_separator(*c)).collect();
     // `00` is the international prefix only before a number (`000` is three digits).
     let candidate = match compact.strip_prefix("00") {
         Some(rest) if rest.len() >= 3 => format!("+{rest}"),
@@ -217,6 +227,10 @@ mod tests {
         {
             assert_eq!(normalize_light(input).as_deref(), Ok("+23057372333"), "{input:?}");
         }
+        // As people write them: parentheses round the code, slashes, dots.
+        for input in ["(+230) 5737 2333", "+230/5737 2333", "5737.2333", "5737/2333", "(00230)57372333"] {
+            assert_eq!(normalize_light(input).as_deref(), Ok("+23057372333"), "{input:?}");
+        }
     }
 
     #[test]
@@ -237,6 +251,8 @@ mod tests {
             ("", "Enter a mobile"),
             ("+0612345678", "never starts with 0"),
             ("57+372333", "only digits"),
+            ("5737 2333 ext 12", "only digits"),
+            ("5737 2333 #12", "only digits"),
         ];
         for (input, why) in cases {
             let err = normalize_light(input).unwrap_err();

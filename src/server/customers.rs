@@ -151,7 +151,7 @@ mod tests {
 
     #[test]
     fn a_phone_in_any_form_is_one_key() {
-        for q in ["5737 2333", "+230 5737 2333", "0023057372333"] {
+        for q in ["5737 2333", "+230 5737 2333", "0023057372333", "(+230) 5737 2333", "5737/2333"] {
             let parsed = parse_query(q);
             assert_eq!(parsed.phone.as_deref(), Some("+23057372333"), "{q}");
             assert!(parsed.name_prefixes.is_empty());

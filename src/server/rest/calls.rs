@@ -394,7 +394,10 @@ pub(super) struct CallsQuery {
     agent_id: Option<i64>,
     /// Only calls with this number, in any written form (`5737 2333`, `+230…`, `00230…`): 3 to
     /// 15 digits, an optional leading `+` or `00`, spaces, dashes, dots and parentheses.
-    #[param(max_length = 40, pattern = r"^[ \u00A0().-]*(\+|00)?([ \u00A0().-]*[0-9]){3,15}[ \u00A0().-]*$")]
+    #[param(
+        max_length = 40,
+        pattern = r"^[ \u00A0()./-]*(\+|00)?([ \u00A0()./-]*[0-9]){3,15}[ \u00A0()./-]*$"
+    )]
     phone: Option<String>,
     /// `inbound` or `outbound`.
     direction: Option<Direction>,

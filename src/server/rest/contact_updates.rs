@@ -33,7 +33,7 @@ pub struct CreateRequest {
     policy_number: Option<String>,
     /// A mobile number as typed (local or international); stored as E.164. At least one of
     /// `new_mobile` and `new_email` must change something.
-    #[schema(pattern = r"^\s*\+?[0-9 ().\u00A0-]*\s*$", example = "5812 3456")]
+    #[schema(pattern = r"^\s*[ ()./\u00A0-]*\+?[0-9 ()./\u00A0-]*\s*$", example = "5812 3456")]
     new_mobile: Option<String>,
     #[schema(format = Email, example = "new@email.com")]
     new_email: Option<String>,

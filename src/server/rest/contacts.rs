@@ -146,7 +146,7 @@ pub(super) struct CreateRequest {
     name: String,
     /// A mobile as typed (local or international), stored as E.164. At least one of `mobile`
     /// and `email`.
-    #[schema(pattern = r"^\s*\+?[0-9 ().\u00A0-]*\s*$", example = "5812 3456")]
+    #[schema(pattern = r"^\s*[ ()./\u00A0-]*\+?[0-9 ()./\u00A0-]*\s*$", example = "5812 3456")]
     mobile: Option<String>,
     #[schema(format = Email, example = "marie.laval@example.mu")]
     email: Option<String>,
@@ -280,7 +280,7 @@ pub(super) struct EditRequest {
     /// A contact with a `customer_id` (from the master system) stays `customer`.
     status: Option<ContactStatus>,
     /// A new mobile: stored as a contact update (the audit trail), which needs `update_reason`.
-    #[schema(pattern = r"^\s*\+?[0-9 ().\u00A0-]*\s*$", example = "5812 3456")]
+    #[schema(pattern = r"^\s*[ ()./\u00A0-]*\+?[0-9 ()./\u00A0-]*\s*$", example = "5812 3456")]
     mobile: Option<String>,
     /// A new email: stored as a contact update, which needs `update_reason`.
     #[schema(format = Email)]
