@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the release build on a free port with a throw-away demo database and a local SMTP
-# server, runs the Playwright suite against it, stops both. Exits with Playwright's status.
+# server, runs the Playwright suite against it (or the files and options given, passed on to
+# Playwright), stops both. Exits with Playwright's status.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,7 +50,7 @@ for _ in $(seq 1 100); do
 done
 
 status=0
-(cd end2end && BASE_URL="http://127.0.0.1:$port" CONTACTDESK_BIN="$PWD/../$bin" npx playwright test) || status=$?
+(cd end2end && BASE_URL="http://127.0.0.1:$port" CONTACTDESK_BIN="$PWD/../$bin" npx playwright test "$@") || status=$?
 # A panic while rendering can still answer 200: the suite fails on one in the server's log.
 if grep -q "panicked" "$log"; then
   echo "the server panicked during the browser tests" >&2

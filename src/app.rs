@@ -9,7 +9,7 @@ use leptos_router::{
 };
 
 use crate::{
-    components::{admin_only::AdminOnly, layout::AppLayout},
+    components::{admin_only::AdminOnly, layout::AppLayout, wasm_ready},
     pages::{
         admin::{ActivityRoute, ContactUpdatesRoute, ImportRoute, OutboxRoute, TokensRoute, UsersRoute},
         call_logs::CallLogsPage,
@@ -33,6 +33,8 @@ pub fn shell(options: LeptosOptions, css_href: String) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="stylesheet" href=css_href/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                // Before the body: a press on a control that is not ready yet is held, not lost.
+                <script nonce=leptos::nonce::use_nonce() inner_html=wasm_ready::EARLY_PRESS_SCRIPT></script>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>

@@ -60,6 +60,8 @@ test("signing in and out works without JavaScript: an error is said on the sign-
   // Back on the sign-in page with the message, never a bare error body.
   await expect(page).toHaveURL(/\/login/);
   await expect(page.getByRole("alert")).toHaveText("Wrong username or password.");
+  // The username typed is kept, never the password.
+  await expect(page.getByLabel("Username")).toHaveValue("nobody-without-js");
   await expect(page.getByLabel("Password")).toHaveValue("");
 
   // The admin: the test before this one failed the agent's sign-in, who waits a second now.

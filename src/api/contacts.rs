@@ -24,7 +24,10 @@ pub async fn create_contact(
         let input = NewContactInput { name, mobile, email };
         let shared = shared_phone.is_some_and(|v| matches!(v.as_str(), "on" | "true" | "1"));
         let state = expect_context::<AppState>();
-        Ok(contacts::create(&state, &agent, &input, ContactStatus::NewLead, shared).await?.id)
+        let id = contacts::create(&state, &agent, &input, ContactStatus::NewLead, shared).await?.id;
+        // Where the hydrated dialog goes: the new contact's page.
+        super::land_plain_form(&crate::domain::url::customer_url(id));
+        Ok(id)
     })
     .await
 }
@@ -44,6 +47,8 @@ pub async fn edit_contact(contact_id: i64, name: String, status: String) -> Resu
         let state = expect_context::<AppState>();
         let edit = contacts::ContactEdit { name: Some(name), status: Some(status), ..Default::default() };
         contacts::edit(&state, &agent, contact_id, &edit).await?;
+        // The contact's page with the dialog closed, as the hydrated dialog leaves it.
+        super::land_plain_form(&crate::domain::url::customer_url(contact_id));
         customers::detail(&state, contact_id).await
     })
     .await

@@ -28,18 +28,11 @@ pub(crate) async fn run<T>(
     use tracing::Instrument;
 
     let result = body.instrument(tracing::info_span!("server_fn", action)).await;
-    // A form posted without the WASM (the browser accepts HTML) is answered by a redirect back
-    // to its page with the error in the URL, where the page shows it beside the form: an error
-    // status would replace that redirect's and leave the browser on a bare error body.
-    let plain_form = leptos::prelude::use_context::<axum::http::request::Parts>().is_some_and(|parts| {
-        parts
-            .headers
-            .get(axum::http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|accept| accept.contains("text/html"))
-    });
+    // A form posted without the WASM is answered by a redirect back to its page with the error
+    // in the URL, where the page shows it beside the form: an error status would replace that
+    // redirect's and leave the browser on a bare error body.
     if let Err(e) = &result
-        && !plain_form
+        && !plain_form()
         && let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
         && let Ok(status) = axum::http::StatusCode::from_u16(e.status())
     {
@@ -49,4 +42,26 @@ pub(crate) async fn run<T>(
         }
     }
     result
+}
+
+/// Whether the call is a form posted by the browser itself, without the WASM (it accepts HTML;
+/// the app's own calls accept JSON).
+#[cfg(feature = "ssr")]
+pub(crate) fn plain_form() -> bool {
+    leptos::prelude::use_context::<axum::http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    })
+}
+
+/// Sends a form posted without the WASM to `url` on success, where the hydrated app goes by
+/// itself (leptos would send it back to the form's page).
+#[cfg(feature = "ssr")]
+pub(crate) fn land_plain_form(url: &str) {
+    if plain_form() {
+        leptos_axum::redirect(url);
+    }
 }

@@ -55,7 +55,10 @@ pub async fn revoke_token(id: i64) -> Result<TokenSummary, AppError> {
 
     super::run("revoke_token", async {
         let admin = auth::require_admin().await?;
-        tokens::revoke(&expect_context::<AppState>().db, &admin, id).await
+        let revoked = tokens::revoke(&expect_context::<AppState>().db, &admin, id).await?;
+        // The list, not the page still asking about this token.
+        super::land_plain_form("/admin/tokens");
+        Ok(revoked)
     })
     .await
 }

@@ -3,12 +3,19 @@
 
 use leptos::prelude::*;
 
-use super::{confirm_dialog::ConfirmDialog, field_error::FieldError};
+use leptos::server_fn::ServerFn;
+
+use super::{
+    confirm_dialog::{ConfirmDialog, NativeForm},
+    field_error::FieldError,
+    kept_form::KeptForm,
+};
 use crate::{
     api::contacts::EditContact,
     domain::{
         contact::{ContactStatus, parse_name},
         customer::CustomerDetail,
+        url::customer_url,
     },
     error::AppError,
 };
@@ -34,6 +41,11 @@ pub fn EditContactDialog(
     let general =
         Signal::derive(move || error().filter(|e| !matches!(e, AppError::Invalid(_))).map(|e| e.to_string()));
     let contact_id = detail.contact_id;
+    // Posted without the WASM and refused: the values typed come back with the page.
+    let kept = KeptForm::of::<EditContact>();
+    let native = NativeForm { action: EditContact::PATH, cancel: customer_url(contact_id) };
+    let name = kept.value("name").unwrap_or_else(|| detail.name.clone());
+    let status = kept.value("status").and_then(|s| ContactStatus::parse(&s).ok()).unwrap_or(detail.status);
     // A master-system customer keeps its status: the master import decides it.
     let from_master = detail.customer_id.is_some();
     let on_confirm = move |data: web_sys::FormData| {
@@ -48,11 +60,16 @@ pub fn EditContactDialog(
     };
     view! {
         <ConfirmDialog id="edit-contact" title="Edit contact".to_owned() confirm_label="Save"
-            busy=edit.pending() error=general on_confirm on_close>
+            busy=edit.pending() error=general on_confirm on_close native>
+            // What the native post sends beside the fields (a disabled select sends nothing).
+            <input type="hidden" name="contact_id" value=contact_id.to_string()/>
+            {from_master.then(|| view! {
+                <input type="hidden" name="status" value=ContactStatus::Customer.as_str()/>
+            })}
             <div class="field">
                 <label for="edit-contact-name">"Name"</label>
                 <input id="edit-contact-name" name="name" type="text" maxlength="200" autocomplete="off" required
-                    value=detail.name.clone()/>
+                    value=name/>
                 <FieldError message=field("name")/>
             </div>
             <div class="field">
@@ -60,7 +77,7 @@ pub fn EditContactDialog(
                 <select id="edit-contact-status" name="status" disabled=from_master
                     aria-describedby="edit-contact-status-hint">
                     {ContactStatus::ALL.into_iter().map(|s| view! {
-                        <option value=s.as_str() selected=s == detail.status>{s.label()}</option>
+                        <option value=s.as_str() selected=s == status>{s.label()}</option>
                     }).collect_view()}
                 </select>
                 <p class="hint" id="edit-contact-status-hint">

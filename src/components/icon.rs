@@ -13,6 +13,10 @@ pub enum IconKind {
     Info,
     /// A circled check: done.
     Done,
+    /// An envelope: sending by email.
+    Mail,
+    /// An arrow into a tray: downloading a file.
+    Download,
 }
 
 impl IconKind {
@@ -22,6 +26,8 @@ impl IconKind {
             Self::Edit => "M11.5 1.5l3 3L5 14H2v-3l9.5-9.5zM9.5 3.5l3 3",
             Self::Info => "M8 1.5a6.5 6.5 0 1 0 0 13a6.5 6.5 0 1 0 0-13zM8 7v4.5M8 4.5v.5",
             Self::Done => "M8 1.5a6.5 6.5 0 1 0 0 13a6.5 6.5 0 1 0 0-13zM5 8.2l2 2L11 6",
+            Self::Mail => "M1.5 3.5h13v9h-13zM1.5 3.5L8 9l6.5-5.5",
+            Self::Download => "M8 1.5v8.5M4.5 6.5L8 10l3.5-3.5M2 11.5v3h12v-3",
         }
     }
 }

@@ -38,19 +38,23 @@ fn signed_in_on_server() -> Option<Me> {
 
 /// The frame mounted in the browser without a server pass (after sign-in), or on the server for
 /// a request without a user (the middleware redirects those before rendering).
+///
+/// The user is held in a signal, not read under a `Suspense`: the pages in the frame's outlet
+/// were under that suspense too, and the navigation an agent's first search key starts (Overview
+/// to Contacts) put the whole frame back to its fallback and mounted it again, dropping focus
+/// and every key typed after the first.
 #[component]
 fn FetchedFrame() -> impl IntoView {
-    let me = Resource::new(|| (), |_| current_user());
-    view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match me.await {
-                    Ok(Some(me)) => view! { <Frame me/> }.into_any(),
-                    Ok(None) => view! { <Redirect path="/login"/> }.into_any(),
-                    Err(e) => view! { <p class="alert error" role="alert">{e.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Suspense>
+    let me = RwSignal::new(None);
+    // Effects run in the browser only: the server never renders this frame for a user.
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move { me.set(Some(current_user().await)) });
+    });
+    move || match me.get() {
+        None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+        Some(Ok(Some(me))) => view! { <Frame me/> }.into_any(),
+        Some(Ok(None)) => view! { <Redirect path="/login"/> }.into_any(),
+        Some(Err(e)) => view! { <p class="alert error" role="alert">{e.to_string()}</p> }.into_any(),
     }
 }
 

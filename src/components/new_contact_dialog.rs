@@ -4,7 +4,13 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use super::{confirm_dialog::ConfirmDialog, field_error::FieldError};
+use leptos::server_fn::ServerFn;
+
+use super::{
+    confirm_dialog::{ConfirmDialog, NativeForm},
+    field_error::FieldError,
+    kept_form::KeptForm,
+};
 use crate::{
     api::contacts::CreateContact,
     domain::{contact::NewContactInput, phone::normalize_light, url::customer_url},
@@ -14,6 +20,9 @@ use crate::{
 #[component]
 pub fn NewContactDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
     let create = ServerAction::<CreateContact>::new();
+    // Posted without the WASM and refused: the values typed come back with the page.
+    let kept = KeptForm::of::<CreateContact>();
+    let native = NativeForm { action: CreateContact::PATH, cancel: "/contacts".to_owned() };
     // The browser's run of the rules, before any request: instant feedback on a typo.
     let local = RwSignal::new(None::<AppError>);
     let navigate = use_navigate();
@@ -46,23 +55,25 @@ pub fn NewContactDialog(#[prop(into)] on_close: Callback<()>) -> impl IntoView {
     };
     view! {
         <ConfirmDialog id="new-contact" title="New contact".to_owned() confirm_label="Create contact"
-            busy=create.pending() error=general on_confirm on_close>
+            busy=create.pending() error=general on_confirm on_close native>
             <p class="hint">"Saved as a New Lead. Give a mobile number or an email address (or both)."</p>
             <div class="field">
                 <label for="new-contact-name">"Name"</label>
-                <input id="new-contact-name" name="name" type="text" maxlength="200" autocomplete="off" required/>
+                <input id="new-contact-name" name="name" type="text" maxlength="200" autocomplete="off" required
+                    value=kept.value("name")/>
                 <FieldError message=field("name")/>
             </div>
             <div class="field">
                 <label for="new-contact-mobile">"Mobile"</label>
                 <input id="new-contact-mobile" name="mobile" type="tel" inputmode="tel" autocomplete="off"
-                    aria-describedby="new-contact-mobile-hint"/>
+                    aria-describedby="new-contact-mobile-hint" value=kept.value("mobile")/>
                 <p class="hint" id="new-contact-mobile-hint">"8 digits (5737 2333) or international with + or 00."</p>
                 <FieldError message=field("mobile")/>
             </div>
             <div class="field">
                 <label for="new-contact-email">"Email"</label>
-                <input id="new-contact-email" name="email" type="email" maxlength="254" autocomplete="off"/>
+                <input id="new-contact-email" name="email" type="email" maxlength="254" autocomplete="off"
+                    value=kept.value("email")/>
                 <FieldError message=field("email")/>
             </div>
             <Show when=shared_asked>

@@ -5,7 +5,10 @@
 
 use leptos::prelude::*;
 
-use super::dialog::modal_keydown;
+use super::{
+    dialog::modal_keydown,
+    icon::{Icon, IconKind},
+};
 use crate::{
     api::payment_qr::{email_payment_qr, get_payment_qr},
     domain::{
@@ -95,7 +98,7 @@ pub fn PaymentQrModal(detail: CustomerDetail, #[prop(into)] on_close: Callback<(
                                 let email = qr.email.clone();
                                 let download = view! {
                                     <a class="btn" href=qr.png_url.clone() download=qr.png_file_name.clone()>
-                                        "⬇ Download PNG"
+                                        <Icon kind=IconKind::Download/>" Download PNG"
                                     </a>
                                 };
                                 view! {
@@ -111,7 +114,8 @@ pub fn PaymentQrModal(detail: CustomerDetail, #[prop(into)] on_close: Callback<(
                                             <p class="qr-send-to">"Email to: " <strong data-testid="qr-email">{to}</strong></p>
                                             <div class="card-actions">
                                                 <button type="button" class="btn primary" disabled=move || sending.get() on:click=send>
-                                                    {move || if sending.get() { "Sending…" } else { "📧 Send by email" }}
+                                                    <Icon kind=IconKind::Mail/>
+                                                    {move || if sending.get() { " Sending…" } else { " Send by email" }}
                                                 </button>
                                                 {download}
                                             </div>

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use super::wasm_ready::{ready, waiting};
 use crate::domain::{contact_update::UpdateStatus, report::ReportRow, url::customer_url};
 
 #[component]
@@ -17,6 +18,7 @@ pub fn ReportTable(
     on_reject: Callback<(i64, String)>,
     on_sync_one: Callback<i64>,
 ) -> impl IntoView {
+    let ready = ready();
     if rows.is_empty() {
         return view! { <p class="muted">"No contact update matches this filter."</p> }.into_any();
     }
@@ -28,6 +30,7 @@ pub fn ReportTable(
                     <tr>
                         <th scope="col">
                             <input type="checkbox" id="select-page" aria-label="Select the pending updates on this page"
+                                data-needs-wasm="" aria-disabled=waiting(ready)
                                 prop:checked=move || page_all_selected.get()
                                 on:change=move |ev| toggle_page.run(event_target_checked(&ev))/>
                         </th>
@@ -42,7 +45,7 @@ pub fn ReportTable(
                 </thead>
                 <tbody>
                     {rows.into_iter().map(|r| view! {
-                        <Row r selected all_matching on_reject on_sync_one/>
+                        <Row r selected all_matching on_reject on_sync_one ready/>
                     }).collect_view()}
                 </tbody>
             </table>
@@ -58,6 +61,7 @@ fn Row(
     all_matching: RwSignal<bool>,
     on_reject: Callback<(i64, String)>,
     on_sync_one: Callback<i64>,
+    ready: ReadSignal<bool>,
 ) -> impl IntoView {
     let id = r.id;
     let pending = r.status == UpdateStatus::Pending;
@@ -76,7 +80,7 @@ fn Row(
         <tr data-update-id=id data-status=r.status.as_str()>
             <td>
                 {pending.then(|| view! {
-                    <input type="checkbox" aria-label=select_label
+                    <input type="checkbox" aria-label=select_label data-needs-wasm="" aria-disabled=waiting(ready)
                         prop:checked=move || all_matching.get() || selected.with(|s| s.contains(&id))
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
@@ -107,10 +111,10 @@ fn Row(
             </td>
             <td class="actions">
                 {pending.then(|| view! {
-                    <button type="button" class="btn small" on:click=move |_| on_sync_one.run(id)>
+                    <button type="button" class="btn small" data-needs-wasm="" aria-disabled=waiting(ready) on:click=move |_| on_sync_one.run(id)>
                         "Sync" <span class="visually-hidden">{format!(" update {id}")}</span>
                     </button>
-                    <button type="button" class="btn small danger"
+                    <button type="button" class="btn small danger" data-needs-wasm="" aria-disabled=waiting(ready)
                         on:click=move |_| on_reject.run((id, customer.clone()))>
                         "Reject" <span class="visually-hidden">{format!(" update {id}")}</span>
                     </button>

@@ -10,8 +10,13 @@ use leptos_router::{
 use crate::{
     api::report::{create_export, load_report, reject_update, sync_export, sync_matching, sync_updates},
     components::{
-        confirm_dialog::ConfirmDialog, page_data::page_data, pager::Pager, report_exports::Exports,
-        report_filter::FilterForm, report_table::ReportTable,
+        confirm_dialog::ConfirmDialog,
+        page_data::page_data,
+        pager::Pager,
+        report_exports::Exports,
+        report_filter::FilterForm,
+        report_table::ReportTable,
+        wasm_ready::{ready, waiting},
     },
     domain::{
         contact_update::UpdateStatus,
@@ -61,6 +66,7 @@ enum Pending {
 
 #[component]
 fn Report(page: ReportPage, version: RwSignal<u32>, done: RwSignal<Option<String>>) -> impl IntoView {
+    let ready = ready();
     let filter = current_filter();
     let size = page.paging.limit;
     let current = page.paging.page_number();
@@ -199,7 +205,7 @@ fn Report(page: ReportPage, version: RwSignal<u32>, done: RwSignal<Option<String
     };
     let export_button = move |format: ExportFormat| {
         view! {
-            <button type="button" class="btn" data-testid=format!("export-{}", format.as_str())
+            <button type="button" class="btn" data-testid=format!("export-{}", format.as_str()) data-needs-wasm="" aria-disabled=waiting(ready)
                 disabled=move || exporting.get().is_some()
                 on:click=move |_| start_export(format)>
                 {move || if exporting.get() == Some(format) {
@@ -232,7 +238,7 @@ fn Report(page: ReportPage, version: RwSignal<u32>, done: RwSignal<Option<String
             <span class="report-actions">
             {export_button(ExportFormat::Csv)}
             {export_button(ExportFormat::Xlsx)}
-            <button type="button" class="btn primary" data-testid="sync-selected"
+            <button type="button" class="btn primary" data-testid="sync-selected" data-needs-wasm="" aria-disabled=waiting(ready)
                 disabled=move || !all_matching.get() && selected.with(|s| s.is_empty())
                 on:click=ask_sync>
                 {move || format!("Mark as synced ({})", count_label())}

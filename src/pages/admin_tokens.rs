@@ -1,11 +1,17 @@
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::tokens::{CreateToken, RevokeToken, load_tokens_page},
-    components::{confirm_dialog::ConfirmDialog, field_error::FieldError, page_data::page_data},
+    components::{
+        confirm_dialog::{ConfirmDialog, NativeForm},
+        field_error::FieldError,
+        kept_form::{KeptForm, kept_output},
+        page_data::page_data,
+    },
     domain::{
-        token::{TokenScope, TokenSummary},
+        token::{IssuedToken, TokenScope, TokenSummary},
         user::UserSummary,
     },
     error::AppError,
@@ -18,6 +24,11 @@ pub fn AdminTokensPage() -> impl IntoView {
     let create = ServerAction::<CreateToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();
     let asking = RwSignal::new(None::<TokenSummary>);
+    // `?revoke=ID` asks about that token: Revoke's own address without the WASM.
+    let query = use_query_map();
+    // Once: a later reload of the list (after a create) does not ask again.
+    let revoke_in_url =
+        StoredValue::new(query.read_untracked().get("revoke").and_then(|id| id.parse::<i64>().ok()));
 
     view! {
         <Title text="Tokens"/>
@@ -31,9 +42,16 @@ pub fn AdminTokensPage() -> impl IntoView {
             "Loading tokens…",
             move || (create.version().get(), revoke.version().get()),
             |_| load_tokens_page(),
-            move |(tokens, users)| view! {
+            move |(tokens, users): (Vec<TokenSummary>, Vec<UserSummary>)| {
+                // Rendered before the dialog below, which then shows the token asked about.
+                let wanted = revoke_in_url.try_update_value(Option::take).flatten();
+                if let Some(token) = tokens.iter().find(|t| Some(t.id) == wanted && t.revoked_at.is_none()) {
+                    asking.set(Some(token.clone()));
+                }
+                view! {
                 <NewTokenForm create users/>
                 <TokenTable tokens asking/>
+                }
             },
         )}
         {move || asking.get().map(|t| {
@@ -48,10 +66,12 @@ pub fn AdminTokensPage() -> impl IntoView {
                     asking.set(None);
                 }
             });
+            let native = NativeForm { action: RevokeToken::PATH, cancel: "/admin/tokens".to_owned() };
             view! {
                 <ConfirmDialog id="revoke-token" title confirm_label="Revoke token" busy error
                     on_confirm=move |_| { revoke.dispatch(RevokeToken { id }); }
-                    on_close=move |()| asking.set(None)>
+                    on_close=move |()| asking.set(None) native>
+                    <input type="hidden" name="id" value=id.to_string()/>
                     <p>{format!(
                         "{} ({}) will be refused from its next request. This cannot be undone; \
                          issue a new token if it is needed again.",
@@ -100,8 +120,14 @@ fn TokenTable(tokens: Vec<TokenSummary>, asking: RwSignal<Option<TokenSummary>>)
                                     Some(at) => view! { <span class="pill muted">{format!("Revoked {at}")}</span> }.into_any(),
                                 }}</td>
                                 <td>{live.then(|| view! {
-                                    <button type="button" class="btn small danger" aria-label=aria
-                                        on:click=move |_| asking.set(Some(row.clone()))>"Revoke"</button>
+                                    // A form, so Revoke works without the WASM: the page asking.
+                                    <form class="inline-form" method="get" action="/admin/tokens">
+                                        <input type="hidden" name="revoke" value=row.id.to_string()/>
+                                        <button type="submit" class="btn small danger" aria-label=aria
+                                            on:click=move |ev| { ev.prevent_default(); asking.set(Some(row.clone())); }>
+                                            "Revoke"
+                                        </button>
+                                    </form>
                                 })}</td>
                             </tr>
                         }
@@ -118,7 +144,11 @@ fn NewTokenForm(create: ServerAction<CreateToken>, users: Vec<UserSummary>) -> i
     let error = move || create.value().get().and_then(Result::err);
     let field = move |name: &'static str| move || error().and_then(|e| e.field_message(name));
     let general = move || error().filter(|e| !matches!(e, AppError::Invalid(_))).map(|e| e.to_string());
-    let issued = move || create.value().get().and_then(Result::ok);
+    // Posted without the WASM: the token issued (shown this once) or the typed values come
+    // back with the page.
+    let kept = KeptForm::of::<CreateToken>();
+    let kept_issued = kept_output::<CreateToken, IssuedToken>();
+    let issued = move || create.value().get().and_then(Result::ok).or_else(|| kept_issued.clone());
     view! {
         <section class="card form-card" aria-labelledby="new-token-title">
             <h2 id="new-token-title">"New token"</h2>
@@ -140,7 +170,8 @@ fn NewTokenForm(create: ServerAction<CreateToken>, users: Vec<UserSummary>) -> i
                             <option value="">"Choose a user…"</option>
                             {users.into_iter().filter(|u| u.active).map(|u| {
                                 let label = format!("{} ({}, {})", u.name, u.username, u.role.label());
-                                view! { <option value=u.username>{label}</option> }
+                                let chosen = kept.chose("username", &u.username).unwrap_or(false);
+                                view! { <option value=u.username selected=chosen>{label}</option> }
                             }).collect_view()}
                         </select>
                         <FieldError message=Signal::derive(field("user"))/>
@@ -148,14 +179,21 @@ fn NewTokenForm(create: ServerAction<CreateToken>, users: Vec<UserSummary>) -> i
                     <div class="field">
                         <label for="token-scope">"Scope"</label>
                         <select id="token-scope" name="scope">
-                            <option value=TokenScope::Upload.as_str() selected>{TokenScope::Upload.label()}</option>
-                            <option value=TokenScope::Api.as_str()>{TokenScope::Api.label()}</option>
+                            <option value=TokenScope::Upload.as_str()
+                                selected=kept.chose("scope", TokenScope::Upload.as_str()).unwrap_or(true)>
+                                {TokenScope::Upload.label()}
+                            </option>
+                            <option value=TokenScope::Api.as_str()
+                                selected=kept.chose("scope", TokenScope::Api.as_str()).unwrap_or(false)>
+                                {TokenScope::Api.label()}
+                            </option>
                         </select>
                         <FieldError message=Signal::derive(field("scope"))/>
                     </div>
                     <div class="field">
                         <label for="token-name">"Name"</label>
-                        <input id="token-name" name="name" type="text" required maxlength="80" autocomplete="off"/>
+                        <input id="token-name" name="name" type="text" required maxlength="80" autocomplete="off"
+                                value=kept.value("name")/>
                         <p class="hint" id="token-name-hint">"The phone or system it is for, e.g. “Priya's Galaxy A54”."</p>
                         <FieldError message=Signal::derive(field("name"))/>
                     </div>

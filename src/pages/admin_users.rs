@@ -3,7 +3,11 @@ use leptos_meta::Title;
 
 use crate::{
     api::users::{CreateUser, ResetPassword, SetUserActive, list_users},
-    components::{field_error::FieldError, page_data::page_data},
+    components::{
+        field_error::FieldError,
+        kept_form::{KeptForm, kept_output},
+        page_data::page_data,
+    },
     domain::user::UserSummary,
     error::AppError,
 };
@@ -20,7 +24,12 @@ pub fn AdminUsersPage() -> impl IntoView {
         let reset_err = reset.value().get().and_then(Result::err);
         active_err.or(reset_err).map(|e| e.to_string())
     };
-    let reset_done = move || matches!(reset.value().get(), Some(Ok(())));
+    // A reset posted without the WASM: its answer comes back with the page.
+    let reset_kept = kept_output::<ResetPassword, ()>().is_some();
+    let reset_done = move || match reset.value().get() {
+        Some(answer) => answer.is_ok(),
+        None => reset_kept,
+    };
 
     view! {
         <Title text="Users"/>
@@ -124,7 +133,10 @@ fn NewUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
     let error = move || create.value().get().and_then(Result::err);
     let field = move |name: &'static str| move || error().and_then(|e| e.field_message(name));
     let general = move || error().filter(|e| !matches!(e, AppError::Invalid(_))).map(|e| e.to_string());
-    let created = move || create.value().get().and_then(Result::ok);
+    // Posted without the WASM: the answer and the typed values come back with the page.
+    let kept = KeptForm::of::<CreateUser>();
+    let kept_created = kept_output::<CreateUser, UserSummary>();
+    let created = move || create.value().get().and_then(Result::ok).or_else(|| kept_created.clone());
     view! {
         <section class="card form-card" aria-labelledby="new-user-title">
             <h2 id="new-user-title">"New user"</h2>
@@ -137,19 +149,20 @@ fn NewUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
                     <div class="field">
                         <label for="new-username">"Username"</label>
                         <input id="new-username" name="username" type="text" required minlength="3" maxlength="32"
-                            autocomplete="off" autocapitalize="none"/>
+                            autocomplete="off" autocapitalize="none" value=kept.value("username")/>
                         <FieldError message=Signal::derive(field("username"))/>
                     </div>
                     <div class="field">
                         <label for="new-name">"Full name"</label>
-                        <input id="new-name" name="name" type="text" required maxlength="100" autocomplete="off"/>
+                        <input id="new-name" name="name" type="text" required maxlength="100" autocomplete="off"
+                            value=kept.value("name")/>
                         <FieldError message=Signal::derive(field("name"))/>
                     </div>
                     <div class="field">
                         <label for="new-role">"Role"</label>
                         <select id="new-role" name="role">
-                            <option value="agent" selected>"Agent"</option>
-                            <option value="admin">"Admin"</option>
+                            <option value="agent" selected=kept.chose("role", "agent").unwrap_or(true)>"Agent"</option>
+                            <option value="admin" selected=kept.chose("role", "admin").unwrap_or(false)>"Admin"</option>
                         </select>
                         <FieldError message=Signal::derive(field("role"))/>
                     </div>

@@ -1,8 +1,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
+    NavigateOptions,
     components::A,
-    hooks::{use_navigate, use_params_map},
+    hooks::{use_navigate, use_params_map, use_query_map},
 };
 
 use crate::{
@@ -19,11 +20,13 @@ use crate::{
         shortcuts::on_key,
         update_contact_modal::UpdateContactModal,
         update_history::UpdateHistory,
+        wasm_ready::{ready, waiting},
     },
     domain::{
         call::{CallFilter, calls_url},
         contact::ContactStatus,
         customer::{CustomerDetail, UpdateMarker},
+        url::customer_url,
         user::Me,
     },
 };
@@ -43,26 +46,41 @@ pub fn CustomerDetailPage() -> impl IntoView {
 
 #[component]
 fn CustomerCard(detail: RwSignal<CustomerDetail>) -> impl IntoView {
+    let ready = ready();
     let open = RwSignal::new(false);
     let qr_open = RwSignal::new(false);
-    let editing = RwSignal::new(false);
-    let edit_button_ref = NodeRef::<leptos::html::Button>::new();
-    let on_edit_close = move |()| {
-        editing.set(false);
-        if let Some(button) = edit_button_ref.get_untracked() {
-            let _ = button.focus();
+    // `?edit=1` opens Edit: the button's own address without the WASM.
+    let query = use_query_map();
+    let editing = RwSignal::new(query.read_untracked().get("edit").is_some());
+    let navigate = use_navigate();
+    let leave_edit_url = move || {
+        if query.read_untracked().get("edit").is_some() {
+            let url = customer_url(detail.with_untracked(|d| d.contact_id));
+            navigate(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
         }
     };
-    let on_edited = move |fresh: CustomerDetail| {
+    let edit_button_ref = NodeRef::<leptos::html::Button>::new();
+    let on_edit_close = {
+        let leave_edit_url = leave_edit_url.clone();
+        Callback::new(move |()| {
+            editing.set(false);
+            leave_edit_url();
+            if let Some(button) = edit_button_ref.get_untracked() {
+                let _ = button.focus();
+            }
+        })
+    };
+    let on_edited = Callback::new(move |fresh: CustomerDetail| {
         detail.set(fresh);
         editing.set(false);
+        leave_edit_url();
         // The open dialog keeps the page inert until it is gone: focus Edit on the next frame.
         request_animation_frame(move || {
             if let Some(button) = edit_button_ref.get_untracked() {
                 let _ = button.focus();
             }
         });
-    };
+    });
     let saved = RwSignal::new(false);
     let button_ref = NodeRef::<leptos::html::Button>::new();
     let qr_button_ref = NodeRef::<leptos::html::Button>::new();
@@ -151,20 +169,24 @@ fn CustomerCard(detail: RwSignal<CustomerDetail>) -> impl IntoView {
                 </dd>
             </dl>
             <div class="card-actions">
-                <button type="button" class="btn primary" node_ref=button_ref aria-haspopup="dialog"
+                <button type="button" class="btn primary" node_ref=button_ref aria-haspopup="dialog" data-needs-wasm="" aria-disabled=waiting(ready)
                     aria-keyshortcuts="u" title="Update Contact (U)"
                     on:click=move |_| open_update()>
                     <Icon kind=IconKind::Edit/>" Update Contact" <kbd class="shortcut" aria-hidden="true">"U"</kbd>
                 </button>
-                <button type="button" class="btn" node_ref=qr_button_ref aria-haspopup="dialog"
+                <button type="button" class="btn" node_ref=qr_button_ref aria-haspopup="dialog" data-needs-wasm="" aria-disabled=waiting(ready)
                     disabled=move || policies().is_empty()
                     on:click=move |_| qr_open.set(true)>
                     "Generate QR"
                 </button>
-                <button type="button" class="btn" node_ref=edit_button_ref aria-haspopup="dialog"
-                    on:click=move |_| editing.set(true)>
-                    "Edit"
-                </button>
+                // A form, so Edit works before (and without) the WASM: the page with the dialog open.
+                <form class="inline-form" method="get">
+                    <input type="hidden" name="edit" value="1"/>
+                    <button type="submit" class="btn" node_ref=edit_button_ref aria-haspopup="dialog"
+                        on:click=move |ev| { ev.prevent_default(); editing.set(true); }>
+                        "Edit"
+                    </button>
+                </form>
                 <DeleteContact detail/>
             </div>
             {move || (policies().len() > 1).then(|| view! {
@@ -199,6 +221,7 @@ fn CustomerCard(detail: RwSignal<CustomerDetail>) -> impl IntoView {
 /// calls, corrections or policies stays, and the button is not offered.
 #[component]
 fn DeleteContact(detail: RwSignal<CustomerDetail>) -> impl IntoView {
+    let ready = ready();
     let admin = use_context::<Me>().is_some_and(|me| me.is_admin());
     let unused = move || detail.with(|d| d.policies.is_empty() && d.history.is_empty() && d.calls_total == 0);
     let asking = RwSignal::new(false);
@@ -215,7 +238,8 @@ fn DeleteContact(detail: RwSignal<CustomerDetail>) -> impl IntoView {
         (admin && unused()).then(|| {
             let (contact_id, name) = detail.with_untracked(|d| (d.contact_id, d.name.clone()));
             view! {
-                <button type="button" class="btn danger" aria-haspopup="dialog" on:click=move |_| asking.set(true)>
+                <button type="button" class="btn danger" aria-haspopup="dialog" data-needs-wasm="" aria-disabled=waiting(ready)
+                    on:click=move |_| asking.set(true)>
                     "Delete"
                 </button>
                 <Show when=move || asking.get()>

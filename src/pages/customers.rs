@@ -29,6 +29,7 @@ use crate::{
 pub fn ContactsPage() -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
+    let navigate_after_close = navigate.clone();
     let q = move || query.read().get("q").unwrap_or_default();
     let status = move || query.read().get("status").and_then(|s| ContactStatus::parse(&s).ok());
     let page = use_page();
@@ -36,21 +37,33 @@ pub fn ContactsPage() -> impl IntoView {
         let q = query.read_untracked().get("q").unwrap_or_default();
         navigate(&contacts_url(&q, status, page), NavigateOptions { scroll: false, ..Default::default() });
     };
-    let creating = RwSignal::new(false);
+    // `?new=1` opens New contact: the button's own address without the WASM.
+    let creating = RwSignal::new(query.read_untracked().get("new").is_some());
     let new_button = NodeRef::<leptos::html::Button>::new();
-    let on_close = move |()| {
+    let on_close = Callback::new(move |()| {
         creating.set(false);
+        if query.read_untracked().get("new").is_some() {
+            let q = query.read_untracked().get("q").unwrap_or_default();
+            navigate_after_close(
+                &contacts_url(&q, None, 1),
+                NavigateOptions { replace: true, ..Default::default() },
+            );
+        }
         if let Some(button) = new_button.get_untracked() {
             let _ = button.focus();
         }
-    };
+    });
 
     view! {
         <Title text="Contacts"/>
         <div class="page-head">
             <h1>"Contacts"</h1>
-            <button type="button" class="btn primary" node_ref=new_button aria-haspopup="dialog"
-                on:click=move |_| creating.set(true)>"New contact"</button>
+            // A form, so the button works before (and without) the WASM: the page with the dialog open.
+            <form class="inline-form" method="get" action="/contacts">
+                <input type="hidden" name="new" value="1"/>
+                <button type="submit" class="btn primary" node_ref=new_button aria-haspopup="dialog"
+                    on:click=move |ev| { ev.prevent_default(); creating.set(true); }>"New contact"</button>
+            </form>
         </div>
         <p class="hint" id="search-hint">
             "Search by name, policy number, phone or email in the box at the top (press "

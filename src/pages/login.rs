@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::auth::Login;
+use crate::{api::auth::Login, components::kept_form::KeptForm};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -11,6 +11,8 @@ pub fn LoginPage() -> impl IntoView {
     let next = move || query.read().get("next").unwrap_or_default();
     let error = move || login.value().get().and_then(Result::err).map(|e| e.to_string());
     let pending = login.pending();
+    // A refused sign-in posted without the WASM comes back with the username typed.
+    let kept = KeptForm::of::<Login>();
     view! {
         <Title text="Sign in"/>
         <main class="centered-page">
@@ -23,7 +25,8 @@ pub fn LoginPage() -> impl IntoView {
                     <div class="field">
                         <label for="username">"Username"</label>
                         <input id="username" name="username" type="text" autocomplete="username"
-                            autocapitalize="none" spellcheck="false" required autofocus maxlength="64"/>
+                            autocapitalize="none" spellcheck="false" required autofocus maxlength="64"
+                            value=kept.value("username")/>
                     </div>
                     <div class="field">
                         <label for="password">"Password"</label>

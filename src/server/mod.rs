@@ -21,6 +21,7 @@ pub mod fsck;
 pub mod housekeeping;
 pub mod http;
 pub mod import;
+pub mod kept_form;
 pub mod mail;
 pub mod metrics;
 pub mod pages;
