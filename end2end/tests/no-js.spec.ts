@@ -131,7 +131,12 @@ test("New contact and Edit without JavaScript: the page with the dialog open, re
   await expect(dialog.locator(".field-error")).toBeVisible();
   await expect(dialog.getByLabel("Name")).toHaveValue(name);
   await expect(dialog.getByLabel("Mobile")).toHaveValue("123");
-  const mobile = `58${String(Date.now()).slice(-6)}`;
+  const mobile = `57${String(Date.now()).slice(-6)}`; // 57…: a Mauritian mobile range throughout
+  // A second refusal says its own message, not the first's.
+  await dialog.getByLabel("Mobile").fill("4737 2333");
+  await dialog.getByRole("button", { name: "Create contact" }).click();
+  dialog = page.getByRole("dialog", { name: "New contact" });
+  await expect(dialog.locator(".field-error")).toContainText("starts with 5");
   await dialog.getByLabel("Mobile").fill(mobile);
   await dialog.getByRole("button", { name: "Create contact" }).click();
   // Taken: on the new contact's page, as the hydrated dialog goes.
@@ -157,4 +162,27 @@ test("New contact and Edit without JavaScript: the page with the dialog open, re
   await expect(page).toHaveURL(/\/contacts\/\d+$/);
   await expect(page.getByRole("dialog")).toHaveCount(0);
   await context.close();
+});
+
+test("Import without JavaScript: the file posted natively, the report (first lines) or the refusal on the page", async ({
+  browser,
+}) => {
+  const page = await adminWithoutJs(browser);
+  await page.goto("/admin/import");
+  // Twelve rows the import cannot take (the amount is not money) and one it can.
+  const bad = Array.from({ length: 12 }, (_, i) => `${39100 + i},No-JS Row ${i},LIB/N${i},,,not-money,pending`);
+  const csv = ["customer_id,name,policy_number,mobile,email,amount_due,payment_status", ...bad,
+    "39200,No-JS Good Row,LIB/N99,,,10.00,pending"].join("\n");
+  await page.getByLabel("CSV file").setInputFiles({ name: "no-js.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.getByRole("button", { name: "Import" }).click();
+  await expect(page).toHaveURL(/\/admin\/import\??$/);
+  await expect(page.getByRole("status")).toContainText("13 rows: 1 inserted, 0 updated, 0 unchanged, 12 rejected");
+  await expect(page.locator("table tbody tr")).toHaveCount(8);
+  await expect(page.getByText("… and 4 more rejected lines.")).toBeVisible();
+
+  // Refused: an empty file, the message on the page.
+  await page.getByLabel("CSV file").setInputFiles({ name: "empty.csv", mimeType: "text/csv", buffer: Buffer.from("") });
+  await page.getByRole("button", { name: "Import" }).click();
+  await expect(page.getByRole("alert")).toHaveText("The file is empty.");
+  await page.context().close();
 });

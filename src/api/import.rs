@@ -7,6 +7,9 @@ use leptos::{
 
 use crate::{domain::import::ImportReport, error::AppError};
 
+/// Rejected lines listed when the import was posted without the WASM.
+pub const PLAIN_FORM_LINES: usize = 8;
+
 /// Largest upload accepted (the master export of ~100,000 customers is about 10 MB).
 pub const MAX_UPLOAD_BYTES: u64 = 100 * 1024 * 1024;
 
@@ -59,7 +62,13 @@ pub async fn import_customers(data: MultipartData) -> Result<ImportReport, AppEr
         if size == 0 {
             return Err(AppError::invalid("file", "The file is empty."));
         }
-        import::import_upload(&state, &admin, &name, spool).await
+        let mut report = import::import_upload(&state, &admin, &name, spool).await?;
+        // Posted without the WASM, the report goes back to the page in a cookie (4 KB at most):
+        // its figures and the first rejected lines; the page says how many more there are.
+        if super::plain_form() {
+            report.rejected_lines.truncate(PLAIN_FORM_LINES);
+        }
+        Ok(report)
     })
     .await
 }

@@ -47,7 +47,8 @@ pub fn ConfirmDialog(
         }
         let _ = dialog.show_modal();
         // The first field if there is one, else the confirm button.
-        if let Ok(Some(first)) = dialog.query_selector("textarea, input, select, button[type=submit]")
+        if let Ok(Some(first)) =
+            dialog.query_selector("textarea, input:not([type=hidden]), select, button[type=submit]")
             && let Ok(el) = first.dyn_into::<web_sys::HtmlElement>()
         {
             let _ = el.focus();

@@ -1,8 +1,14 @@
-use leptos::{prelude::*, wasm_bindgen::JsCast};
+use leptos::{
+    prelude::*,
+    server::ServerActionError,
+    server_fn::{ServerFn, error::ServerFnUrlError},
+    wasm_bindgen::JsCast,
+};
 use leptos_meta::Title;
 
 use crate::{
-    api::import::import_customers,
+    api::import::{ImportCustomers, import_customers},
+    components::kept_form::kept_output,
     domain::import::{IMPORT_COLUMNS, ImportReport},
     error::AppError,
 };
@@ -22,6 +28,13 @@ pub fn AdminImportPage() -> impl IntoView {
         }
     };
     let pending = upload.pending();
+    // Posted without the WASM: the page it comes back to shows the report (from a cookie) or
+    // the refusal (from the URL, where leptos puts it), as the hydrated page shows its action's.
+    let refused = use_context::<ServerActionError>()
+        .filter(|e| e.path() == ImportCustomers::PATH)
+        .map(|e| Err(ServerFnUrlError::<AppError>::decode_err(e.err())));
+    let posted = kept_output::<ImportCustomers, ImportReport>().map(Ok).or(refused);
+    let result = move || upload.value().get().or_else(|| posted.clone());
     view! {
         <Title text="Import customers"/>
         <h1>"Import customers"</h1>
@@ -35,7 +48,7 @@ pub fn AdminImportPage() -> impl IntoView {
             <p class="hint">
                 "Re-importing updates names, master contact data, amounts and statuses. Contact details captured by agents are kept."
             </p>
-            <form on:submit=on_submit>
+            <form method="post" enctype="multipart/form-data" action=ImportCustomers::PATH on:submit=on_submit>
                 <div class="field">
                     <label for="import-file">"CSV file"</label>
                     <input id="import-file" name="file" type="file" accept=".csv,text/csv" required/>
@@ -45,7 +58,7 @@ pub fn AdminImportPage() -> impl IntoView {
                 </button>
             </form>
         </section>
-        {move || upload.value().get().map(|result| match result {
+        {move || result().map(|result| match result {
             Ok(report) => view! { <Report report/> }.into_any(),
             Err(e) => view! { <ImportError e/> }.into_any(),
         })}

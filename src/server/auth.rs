@@ -135,7 +135,9 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty() && v.len() <= 512)
 }
 
-fn secure(state: &AppState, https: bool) -> bool {
+/// Whether our cookies are `Secure` for a request over HTTPS (`https`) or not: the setting, or
+/// the request's own scheme.
+pub fn secure(state: &AppState, https: bool) -> bool {
     match state.config.auth.cookie_secure {
         CookieSecure::Always => true,
         CookieSecure::Never => false,

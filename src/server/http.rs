@@ -101,7 +101,7 @@ pub fn router(state: AppState) -> Router {
         .route_layer(middleware::from_fn_with_state(state.clone(), super::pages::preload))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, page_shell))
         // Inside the body limit, which has read the body by then.
-        .layer(middleware::from_fn(super::kept_form::keep))
+        .layer(middleware::from_fn_with_state(state.clone(), super::kept_form::keep))
         .layer(middleware::from_fn(limit_server_fn_body))
         .layer(middleware::from_fn(time_limit))
         // Added after the timeout, so outside it: uploads have an idle timeout of their own.

@@ -4,48 +4,77 @@
 //! A plain form post that fails is answered by a redirect to the page with the error in the
 //! URL (`__path`, `__err`), where the page shows the message beside the form; the values typed
 //! were lost with the post. Here they travel in a short-lived cookie (HttpOnly, SameSite=Strict,
-//! one minute, never a password field), read and cleared by the page that shows the error
-//! (`components::kept_form`). A cookie rather than the URL: a correction's phone number or a
+//! `Secure` as the session's, one minute, never a password field), read and cleared by the page
+//! that shows the error (`components::kept_form`); a taken post's answer too (the token
+//! issued, the import's report), which leptos' redirect would drop. A cookie rather than the URL: a correction's phone number or a
 //! customer's name does not belong in access logs and browser history.
 
 use axum::{
     body::Body,
-    extract::Request,
+    extract::{Request, State},
     http::{HeaderValue, Method, header},
     middleware::Next,
     response::Response,
 };
 use cookie::{Cookie, SameSite};
 
+use super::{
+    AppState,
+    auth::{self, Authentication},
+};
 use crate::components::kept_form::{COOKIE, OUTPUT_FIELD, PATH_FIELD, keeps};
 
 /// The most a kept form may weigh; a browser drops a cookie over 4 KB anyway.
 const MAX_COOKIE_BYTES: usize = 3 * 1024;
 
-/// Middleware on the server functions (inside the body limit, which has read the body).
-pub async fn keep(req: Request, next: Next) -> Response {
-    if !is_plain_form_post(&req) {
+/// Middleware on the server functions (inside the body limit, which has read a form's body).
+pub async fn keep(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let Some(kind) = plain_form_post(&req) else {
         return next.run(req).await;
-    }
-    let (parts, body) = req.into_parts();
-    // Already in memory: the body limit before this layer has collected it.
-    let Ok(collected) = http_body_util::BodyExt::collect(body).await else {
-        return next.run(Request::from_parts(parts, Body::empty())).await;
     };
-    let bytes = collected.to_bytes();
-    let path = parts.uri.path().to_owned();
-    let mut response = next.run(Request::from_parts(parts, Body::from(bytes.clone()))).await;
+    // A second refusal on the page of a first: leptos would append its error to the first's
+    // in the URL, and the page would read the first.
+    let fresh_referer = req
+        .headers()
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|referer| referer.contains("__err="))
+        .map(without_error)
+        .and_then(|referer| HeaderValue::from_str(&referer).ok());
+    if let Some(referer) = fresh_referer {
+        req.headers_mut().insert(header::REFERER, referer);
+    }
+    let path = req.uri().path().to_owned();
+    let secure = auth::secure(&state, req.extensions().get::<Authentication>().is_some_and(|a| a.https));
+    let (mut response, fields) = match kind {
+        PlainForm::Fields => {
+            let (parts, body) = req.into_parts();
+            // Already in memory: the body limit before this layer has collected it.
+            let Ok(collected) = http_body_util::BodyExt::collect(body).await else {
+                return next.run(Request::from_parts(parts, Body::empty())).await;
+            };
+            let bytes = collected.to_bytes();
+            (next.run(Request::from_parts(parts, Body::from(bytes.clone()))).await, Some(bytes))
+        }
+        // A file upload (the import) streams through untouched: a file is not kept.
+        PlainForm::Upload => (next.run(req).await, None),
+    };
     let refused = response
         .headers()
         .get(header::LOCATION)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|location| location.contains("__err="));
-    let kept = if refused { refused_value(&path, &bytes) } else { taken_value(&path, &mut response).await };
+    let kept = if refused {
+        fields.and_then(|bytes| refused_value(&path, &bytes))
+    } else {
+        taken_value(&path, &mut response).await
+    };
     if let Some(value) = kept {
         let cookie = Cookie::build((COOKIE, value))
             .path("/")
             .http_only(true)
             .same_site(SameSite::Strict)
+            .secure(secure)
             .max_age(cookie::time::Duration::minutes(1))
             .build();
         if let Ok(header) = HeaderValue::from_str(&cookie.to_string()) {
@@ -55,14 +84,45 @@ pub async fn keep(req: Request, next: Next) -> Response {
     response
 }
 
-fn is_plain_form_post(req: &Request) -> bool {
+/// `url` without the error leptos put in its query (`__path`, `__err`).
+fn without_error(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_owned();
+    };
+    let kept: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .filter(|(name, _)| name != "__path" && name != "__err")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        return base.to_owned();
+    }
+    let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(kept).finish();
+    format!("{base}?{query}")
+}
+
+/// A form the browser posted itself (it accepts HTML), by its encoding.
+enum PlainForm {
+    Fields,
+    Upload,
+}
+
+fn plain_form_post(req: &Request) -> Option<PlainForm> {
     let header_has = |name: header::HeaderName, part: &str| {
         req.headers().get(name).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains(part))
     };
-    req.method() == Method::POST
-        && req.uri().path().starts_with("/api/")
-        && header_has(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        && header_has(header::ACCEPT, "text/html")
+    if req.method() != Method::POST
+        || !req.uri().path().starts_with("/api/")
+        || !header_has(header::ACCEPT, "text/html")
+    {
+        return None;
+    }
+    if header_has(header::CONTENT_TYPE, "application/x-www-form-urlencoded") {
+        Some(PlainForm::Fields)
+    } else if header_has(header::CONTENT_TYPE, "multipart/form-data") {
+        Some(PlainForm::Upload)
+    } else {
+        None
+    }
 }
 
 /// The refused form's fields worth keeping, re-encoded: no password, nothing too big to keep.
@@ -131,7 +191,13 @@ pub fn take(path: &str) -> Vec<(String, String)> {
         return Vec::new();
     }
     if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
-        let cleared = Cookie::build((COOKIE, "")).path("/").max_age(cookie::time::Duration::ZERO).build();
+        let https = parts.extensions.get::<Authentication>().is_some_and(|a| a.https);
+        let secure = use_context::<AppState>().is_some_and(|state| auth::secure(&state, https));
+        let cleared = Cookie::build((COOKIE, ""))
+            .path("/")
+            .secure(secure)
+            .max_age(cookie::time::Duration::ZERO)
+            .build();
         if let Ok(header) = HeaderValue::from_str(&cleared.to_string()) {
             options.append_header(header::SET_COOKIE, header);
         }
@@ -156,6 +222,16 @@ mod tests {
         let kept = refused_value("/api/u", "name=a;b, \"c\"\\d é".as_bytes()).unwrap();
         assert!(kept.bytes().all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b',' | b';' | b'\\')));
         assert!(HeaderValue::from_str(&format!("{COOKIE}={kept}")).is_ok());
+    }
+
+    #[test]
+    fn a_page_loses_a_former_refusal_but_keeps_its_own_query() {
+        assert_eq!(
+            without_error("http://h/contacts?new=1&__path=%2Fapi%2Fx&__err=eyJ9"),
+            "http://h/contacts?new=1"
+        );
+        assert_eq!(without_error("http://h/admin/import?__path=%2Fapi%2Fx&__err=e"), "http://h/admin/import");
+        assert_eq!(without_error("http://h/login"), "http://h/login");
     }
 
     #[test]
