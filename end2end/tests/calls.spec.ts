@@ -138,3 +138,17 @@ test("a recording uploaded through the API plays and seeks on Call Logs and on t
   await expect(leadContact.locator('[data-status="new_lead"]')).toHaveText("New Lead");
   await agent.close();
 });
+
+test("a call without a number says why on Call Logs: Android's -1, -2 and -3", async ({ page }) => {
+  // The admin issues Priya's phone token and reads Call Logs.
+  await signIn(page, ADMIN);
+  const token = await uploadToken(page.request);
+  for (const raw of ["-1", "-2", "-3"]) await upload(page.request, token, raw, 1);
+  await page.goto("/calls");
+  await hydrated(page);
+  const rows = page.locator("tbody tr").filter({ hasText: /Unknown number|Private number|Payphone/ });
+  // Newest first: the three just uploaded, each named for its reason.
+  await expect(rows.nth(0)).toContainText("Payphone");
+  await expect(rows.nth(1)).toContainText("Private number");
+  await expect(rows.nth(2)).toContainText("Unknown number");
+});

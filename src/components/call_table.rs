@@ -3,7 +3,7 @@ use leptos_router::components::A;
 
 use crate::domain::{
     call::{CallLog, Direction, audio_url, duration_display},
-    phone::display as phone_display,
+    phone::{Withheld, display as phone_display},
     url::customer_url,
 };
 
@@ -43,7 +43,9 @@ pub fn CallTable(
 
 #[component]
 fn CallRow(c: CallLog, without_contact: bool) -> impl IntoView {
-    let phone = c.phone.as_deref().map_or_else(|| "Unknown number".to_owned(), phone_display);
+    // A call without a number says why, as the phone reported it (Android's -1, -2, -3).
+    let no_number = Withheld::of(&c.phone_raw).unwrap_or(Withheld::Unknown).label();
+    let phone = c.phone.as_deref().map_or_else(|| no_number.to_owned(), phone_display);
     let who = c.contact_name.clone().unwrap_or_else(|| phone.clone());
     let label = format!("Recording of the call with {who}, {}", c.started_at_local);
     let direction = match c.direction {
@@ -57,7 +59,7 @@ fn CallRow(c: CallLog, without_contact: bool) -> impl IntoView {
             {lead.then(|| view! { <span class="pill lead">"New lead"</span> })}
         }
         .into_any(),
-        _ => view! { <span class="muted">"Unknown number"</span> }.into_any(),
+        _ => view! { <span class="muted">{no_number}</span> }.into_any(),
     };
     view! {
         <tr data-call-id=c.id class:new-lead=lead>

@@ -126,13 +126,47 @@ impl PhoneNumber {
     }
 }
 
-/// What a phone shows for a caller who hid their number.
-const WITHHELD: [&str; 7] = ["", "private", "unknown", "anonymous", "withheld", "restricted", "-"];
+/// Why a call has no number, as the phone reported it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Withheld {
+    /// The network gave no number.
+    Unknown,
+    /// The caller hid it.
+    Private,
+    /// A payphone.
+    Payphone,
+}
 
-/// True when a phone reported no number at all: the call is stored as from an unknown number.
+impl Withheld {
+    /// What phones write for a call without a number: words, or Android's call log values
+    /// (`CallLog.Calls.NUMBER` is `-1` unknown, `-2` private, `-3` payphone).
+    pub fn of(input: &str) -> Option<Self> {
+        let t = input.trim();
+        let is = |word: &str| t.eq_ignore_ascii_case(word);
+        if ["", "-", "-1", "unknown"].into_iter().any(is) {
+            Some(Self::Unknown)
+        } else if ["-2", "private", "anonymous", "withheld", "restricted"].into_iter().any(is) {
+            Some(Self::Private)
+        } else if ["-3", "payphone"].into_iter().any(is) {
+            Some(Self::Payphone)
+        } else {
+            None
+        }
+    }
+
+    /// How Call Logs and a contact's calls name the other party.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Unknown => "Unknown number",
+            Self::Private => "Private number",
+            Self::Payphone => "Payphone",
+        }
+    }
+}
+
+/// True when a phone reported no number at all: the call is stored without a contact.
 pub fn is_withheld(input: &str) -> bool {
-    let t = input.trim();
-    WITHHELD.iter().any(|w| t.eq_ignore_ascii_case(w))
+    Withheld::of(input).is_some()
 }
 
 /// What was dialled, `+` and digits, when `input` is written like a phone number: 3 to 15
@@ -258,6 +292,18 @@ mod tests {
             let err = normalize_light(input).unwrap_err();
             assert!(err.contains(why), "{input:?}: {err}");
         }
+    }
+
+    #[test]
+    fn androids_call_log_values_say_why_there_is_no_number() {
+        assert_eq!(Withheld::of("-1"), Some(Withheld::Unknown));
+        assert_eq!(Withheld::of(" -2 "), Some(Withheld::Private));
+        assert_eq!(Withheld::of("-3"), Some(Withheld::Payphone));
+        assert_eq!(Withheld::of("Private").map(Withheld::label), Some("Private number"));
+        assert_eq!(Withheld::of("").map(Withheld::label), Some("Unknown number"));
+        assert_eq!(Withheld::of("PAYPHONE").map(Withheld::label), Some("Payphone"));
+        assert_eq!(Withheld::of("-4"), None);
+        assert_eq!(Withheld::of("57372333"), None);
     }
 
     #[test]

@@ -72,12 +72,13 @@ impl NewCall {
         let direction = required("direction").and_then(Direction::parse).map_err(&mut keep).ok();
         let started_at = required("started_at")
             .and_then(|s| {
-                time::parse_rfc3339(s)
+                parse_started_at(s)
                     .filter(|ms| (946_684_800_000..now_ms() + 86_400_000).contains(ms))
                     .ok_or_else(|| {
                         AppError::invalid(
                             "started_at",
-                            "started_at must be an RFC 3339 time with its offset (2026-11-25T10:30:00+04:00), \
+                            "started_at must be an RFC 3339 time with its offset (2026-11-25T10:30:00+04:00) \
+                             or milliseconds since 1970 (1764052200000, as Android's call log gives it), \
                              from the year 2000 and not more than a day ahead of the server's clock.",
                         )
                     })
@@ -320,6 +321,17 @@ fn call_log(row: CallRow, possible_matches: Vec<i64>) -> CallLog {
     }
 }
 
+/// A call's start as phones send it: RFC 3339 with its offset, or Unix epoch milliseconds
+/// (Android's `CallLog.Calls.DATE`, 12 or 13 digits); the range the upload accepts (from 2000,
+/// at most a day ahead) is checked after.
+fn parse_started_at(s: &str) -> Option<i64> {
+    let t = s.trim();
+    if (12..=13).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit()) {
+        return t.parse().ok();
+    }
+    time::parse_rfc3339(t)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -349,5 +361,31 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!((call.phone, call.phone_raw.as_str(), call.sha256), (None, "Private", None));
+    }
+
+    #[test]
+    fn androids_call_log_values_are_taken_as_they_come() {
+        let android = |phone: &str, started_at: &str| {
+            NewCall::parse(&fields(&[
+                ("call_id", "3f1c2a9e-8d4b-4c6f-9a7e-2b5d1e0f4a3c"),
+                ("phone", phone),
+                ("direction", "inbound"),
+                ("started_at", started_at),
+                ("duration_seconds", "42"),
+            ]))
+        };
+        // -1 unknown, -2 private, -3 payphone: calls without a number, the raw value kept.
+        for raw in ["-1", "-2", "-3"] {
+            let call = android(raw, "1764052200000").unwrap();
+            assert_eq!((call.phone, call.phone_raw.as_str()), (None, raw));
+            // CallLog.Calls.DATE: milliseconds since 1970 (2025-11-25T06:30:00Z).
+            assert_eq!(call.started_at, 1_764_052_200_000);
+        }
+        assert!(android("-4", "1764052200000").is_err());
+        // Seconds, or a time before 2000, are not a call's start.
+        for bad in ["1764052200", "946684799999", "99999999999999"] {
+            let err = android("-1", bad).unwrap_err();
+            assert!(err.field_message("started_at").is_some_and(|m| m.contains("milliseconds")), "{bad}");
+        }
     }
 }

@@ -245,6 +245,37 @@ async fn withheld_and_fixed_line_numbers_are_stored() {
     assert_eq!(mobile, None, "a fixed line is not a lead's mobile");
 }
 
+/// What an Android phone's call log holds, sent as it is: `-1`/`-2`/`-3` for a call without a
+/// number, the start in epoch milliseconds, a number written with parentheses.
+#[tokio::test]
+async fn androids_call_log_values_are_stored_as_sent() {
+    let app = TestApp::spawn().await;
+    let phone = app.token("agent", "upload").await;
+    let android = |call_id: &str, number: &str, sample: u8| {
+        Form::new()
+            .text("call_id", call_id.to_owned())
+            .text("phone", number.to_owned())
+            .text("direction", "inbound")
+            .text("started_at", "1764052200000")
+            .text("duration_seconds", "95")
+            .part("audio", Part::bytes(wav(3000, sample)).file_name("call.wav"))
+    };
+    for (i, raw) in ["-1", "-2", "-3"].into_iter().enumerate() {
+        let call_id = format!("aaaaaaaa-0000-4000-8000-00000000000{i}");
+        let (status, body) = upload(&app, &phone, android(&call_id, raw, 4 + i as u8)).await;
+        assert_eq!(status, StatusCode::CREATED, "{raw}: {body}");
+        assert_eq!((body["contact_id"].clone(), body["phone"].clone()), (Value::Null, Value::Null), "{raw}");
+        assert_eq!(body["phone_raw"], raw);
+        assert_eq!(body["started_at"], "2025-11-25T06:30:00.000Z", "{raw}");
+    }
+    let (status, body) =
+        upload(&app, &phone, android("aaaaaaaa-0000-4000-8000-000000000009", "(+230) 5737 2333", 8)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["phone"], "+23057372333");
+    let (status, body) = upload(&app, &phone, android("aaaaaaaa-0000-4000-8000-00000000000a", "-4", 9)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+}
+
 #[tokio::test]
 async fn every_refusal_names_the_problem_and_leaves_nothing() {
     let app = TestApp::spawn_with(|c| c.uploads.max_bytes = 64 * 1024).await;

@@ -47,14 +47,18 @@ struct UploadForm {
     #[schema(format = "uuid", example = "3f1c2a9e-8d4b-4c6f-9a7e-2b5d1e0f4a3c")]
     call_id: String,
     /// The other party's number as the phone shows it: any valid number, mobile or fixed line,
-    /// local (`5737 2333`) or international (`+44…`, `0044…`). Empty, `private`, `unknown`,
-    /// `anonymous` or `withheld` for a withheld number (the call is stored without a contact).
+    /// local (`5737 2333`) or international (`+44…`, `0044…`), with spaces, dashes, dots,
+    /// slashes or parentheses. A call without a number is stored without a contact, shown by
+    /// why: empty, `-`, `-1` or `unknown` ("Unknown number"); `-2`, `private`, `anonymous`,
+    /// `withheld` or `restricted` ("Private number"); `-3` or `payphone` ("Payphone"). The
+    /// negative values are Android's call log's; words are matched in any case.
     #[schema(example = "5737 2333")]
     phone: String,
     direction: Direction,
-    /// When the call started: RFC 3339 with its offset, from the year 2000 and at most a day
-    /// ahead of the server's clock (phones' clocks drift).
-    #[schema(format = DateTime, pattern = "^[2-9][0-9]{3}-", example = "2026-11-25T10:30:00+04:00")]
+    /// When the call started: RFC 3339 with its offset (`2026-11-25T10:30:00+04:00`) or
+    /// milliseconds since 1970 (`1764052200000`, Android's `CallLog.Calls.DATE`), from the year
+    /// 2000 and at most a day ahead of the server's clock (phones' clocks drift).
+    #[schema(format = DateTime, pattern = "^([2-9][0-9]{3}-|[0-9]{12,13}$)", example = "2026-11-25T10:30:00+04:00")]
     started_at: String,
     /// The call's length in whole seconds, 0 to 86400.
     #[schema(minimum = 0, maximum = 86400, example = 95)]
