@@ -209,11 +209,14 @@ test("export CSV and Excel of a filter, then mark exactly that export as synced"
   const text = readFileSync(await csv.path(), "utf8");
   const lines = text.replace(/^\uFEFF/, "").trim().split("\r\n");
   expect(lines[0]).toBe(
-    "id,customer_id,policy_number,customer_name,old_mobile,new_mobile,old_email,new_email,update_reason,notes," +
+    "id,customer_id,policy_number,customer_name,old_mobile,new_mobile,old_mobile_e164,new_mobile_e164," +
+      "old_email,new_email,update_reason,notes," +
       "agent_id,agent_name,captured_at,status,synced_at,synced_by,rejected_at,rejected_by,reject_reason",
   );
   expect(lines).toHaveLength(2);
   expect(lines[1]).toContain(u.policy_number);
+  // The master system's form (8 digits) for new_mobile, the E.164 beside it.
+  expect(lines[1]).toContain(",58110042,");
   expect(lines[1]).toContain("+23058110042");
   expect(lines[1]).toContain("'=1+1");
   const exportId = Number(csv.suggestedFilename().match(/(\d+)/)![1]);

@@ -90,6 +90,17 @@ pub fn display(e164: &str) -> String {
     }
 }
 
+/// A stored E.164 number as the master system keeps it: a Mauritius number in its national
+/// digits (`58123456`; the seed's "Must be 8 digits", "No country code needed"), any other in
+/// E.164, which the master cannot shorten. The export and the seed-shaped API both use it, with
+/// the E.164 beside it for integrations.
+pub fn master_form(e164: &str) -> String {
+    match e164.strip_prefix("+230") {
+        Some(local) if !local.is_empty() && local.bytes().all(|b| b.is_ascii_digit()) => local.to_owned(),
+        _ => e164.to_owned(),
+    }
+}
+
 /// The kind of line a number is, as far as its country's numbering plan tells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -265,6 +276,15 @@ mod tests {
         for input in ["(+230) 5737 2333", "+230/5737 2333", "5737.2333", "5737/2333", "(00230)57372333"] {
             assert_eq!(normalize_light(input).as_deref(), Ok("+23057372333"), "{input:?}");
         }
+    }
+
+    #[test]
+    fn the_master_system_gets_mauritius_numbers_national_and_others_whole() {
+        assert_eq!(master_form("+23058123456"), "58123456");
+        assert_eq!(master_form("+2302081234"), "2081234");
+        assert_eq!(master_form("+33612345678"), "+33612345678");
+        assert_eq!(master_form("+2301"), "1");
+        assert_eq!(master_form("+230"), "+230");
     }
 
     #[test]

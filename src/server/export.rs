@@ -22,7 +22,10 @@ use super::{
     time,
 };
 use crate::{
-    domain::report::{ExportFormat, ExportSummary, ReportFilter, SyncOutcome, query_string},
+    domain::{
+        phone,
+        report::{ExportFormat, ExportSummary, ReportFilter, SyncOutcome, query_string},
+    },
     error::AppError,
 };
 
@@ -33,14 +36,17 @@ const KEEP_FILES: Duration = Duration::from_secs(24 * 3600);
 /// Excel's last row is 1,048,576; one is the header.
 const XLSX_MAX_ROWS: i64 = 1_048_575;
 
-/// Every field of the seed's `customer_contact_updates` table, plus the rejection's.
-pub const EXPORT_COLUMNS: [&str; 19] = [
+/// Every field of the seed's `customer_contact_updates` table, plus the rejection's. Mobiles
+/// are in the master system's form (`phone::master_form`: `58123456`), each with its E.164 beside.
+pub const EXPORT_COLUMNS: [&str; 21] = [
     "id",
     "customer_id",
     "policy_number",
     "customer_name",
     "old_mobile",
     "new_mobile",
+    "old_mobile_e164",
+    "new_mobile_e164",
     "old_email",
     "new_email",
     "update_reason",
@@ -65,10 +71,13 @@ enum Cell<'a> {
     Empty,
 }
 
-fn cells(u: &ContactUpdateRow) -> [Cell<'_>; 19] {
+fn cells(u: &ContactUpdateRow) -> [Cell<'_>; 21] {
     fn text(s: &Option<String>) -> Cell<'_> {
         s.as_deref().map_or(Cell::Empty, |s| Cell::Text(Cow::Borrowed(s)))
     }
+    let master = |s: &Option<String>| {
+        s.as_deref().map_or(Cell::Empty, |s| Cell::Text(Cow::Owned(phone::master_form(s))))
+    };
     let int = |n: Option<i64>| n.map_or(Cell::Empty, Cell::Int);
     let when = |ms: Option<i64>| ms.map_or(Cell::Empty, |ms| Cell::Text(Cow::Owned(time::local_iso(ms))));
     [
@@ -76,6 +85,8 @@ fn cells(u: &ContactUpdateRow) -> [Cell<'_>; 19] {
         text(&u.customer_id),
         text(&u.policy_number),
         Cell::Text(Cow::Borrowed(&u.customer_name)),
+        master(&u.old_mobile),
+        master(&u.new_mobile),
         text(&u.old_mobile),
         text(&u.new_mobile),
         text(&u.old_email),

@@ -108,9 +108,12 @@ async fn csv_carries_every_row_and_column_and_neutralises_formulas() {
     assert_eq!(column(first, "customer_id"), "30001");
     assert_eq!(column(first, "policy_number"), "LIB/X0001");
     assert_eq!(column(first, "customer_name"), name, "200 characters, accents intact");
-    assert_eq!(column(first, "old_mobile"), "+23057000001", "E.164 intact");
-    assert_eq!(column(first, "new_mobile"), "+23058000001");
-    assert_eq!(column(second, "old_mobile"), "+23058000001");
+    // The master system's form (the seed: 8 digits, no country code), the E.164 beside it.
+    assert_eq!(column(first, "old_mobile"), "57000001");
+    assert_eq!(column(first, "new_mobile"), "58000001");
+    assert_eq!(column(first, "old_mobile_e164"), "+23057000001", "E.164 intact");
+    assert_eq!(column(first, "new_mobile_e164"), "+23058000001");
+    assert_eq!(column(second, "old_mobile"), "58000001");
     assert_eq!(column(first, "notes"), "'=HYPERLINK(\"http://evil.example\",\"click\")", "neutralised");
     assert_eq!(column(second, "notes"), "'-called twice");
     assert_eq!(column(first, "agent_id"), user_id(&app, "agent").await.to_string());
@@ -180,7 +183,8 @@ async fn csv_carries_who_synced_and_who_rejected_in_their_columns() {
     assert_eq!(column(2, "new_email"), "zoe.new@example.mu");
     assert_eq!(column(2, "new_mobile"), "");
     assert_eq!(column(2, "notes"), "'+ plus, @ at", "a leading + in text is neutralised");
-    assert_eq!(column(1, "new_mobile"), "+23058000002", "a phone's + is not");
+    assert_eq!(column(1, "new_mobile"), "58000002");
+    assert_eq!(column(1, "new_mobile_e164"), "+23058000002", "a phone's + is not");
 }
 
 #[tokio::test]
@@ -204,7 +208,8 @@ async fn xlsx_opens_in_a_reader_with_typed_cells() {
     let at =
         |row: usize, col: &str| grid[row][EXPORT_COLUMNS.iter().position(|c| *c == col).unwrap()].clone();
     assert!(matches!(at(1, "id"), Data::Float(_) | Data::Int(_)), "ids are numbers");
-    assert_eq!(at(1, "new_mobile"), Data::String("+23058000001".into()), "phones are text");
+    assert_eq!(at(1, "new_mobile"), Data::String("58000001".into()), "phones are text");
+    assert_eq!(at(1, "new_mobile_e164"), Data::String("+23058000001".into()));
     assert_eq!(at(1, "customer_id"), Data::String("30001".into()));
     assert_eq!(at(1, "customer_name"), Data::String(name));
     assert_eq!(

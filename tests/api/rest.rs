@@ -59,7 +59,9 @@ async fn a_bearer_token_creates_an_update_as_its_own_user() {
         .unwrap();
     assert_eq!(latest.status(), StatusCode::OK);
     let latest: Value = latest.json().await.unwrap();
-    assert_eq!(latest["latest_mobile"], "+23058123456");
+    // The seed's example (`58123456`): the master system's form, the E.164 beside it.
+    assert_eq!(latest["latest_mobile"], "58123456");
+    assert_eq!(latest["latest_mobile_e164"], "+23058123456");
     assert_eq!(latest["latest_email"], "new@email.com");
     assert_eq!(latest["updated_by"], "Test agent");
 }

@@ -14,7 +14,10 @@ use super::{
     openapi::{ErrorBody, FORBIDDEN_UPLOAD_TOKEN, INTERNAL, TIMED_OUT, UNAUTHORIZED},
 };
 use crate::{
-    domain::contact_update::{ContactUpdateInput, UpdateReason},
+    domain::{
+        contact_update::{ContactUpdateInput, UpdateReason},
+        phone,
+    },
     error::AppError,
     server::{AppState, contact_updates, customers, time},
 };
@@ -160,8 +163,11 @@ pub async fn create(
 #[derive(Debug, Serialize, ToSchema)]
 struct LatestContact {
     customer_id: String,
-    /// E.164.
+    /// In the master system's form: a Mauritius number's national digits (`58123456`), any
+    /// other number in E.164.
     latest_mobile: Option<String>,
+    /// E.164 (`+23058123456`), for integrations.
+    latest_mobile_e164: Option<String>,
     latest_email: Option<String>,
     /// RFC 3339, UTC, of the latest correction; `null` when none was captured.
     updated_at: Option<String>,
@@ -197,7 +203,8 @@ pub async fn latest(
     let contact_updates::Latest { contact, update } = contact_updates::latest(&state, &customer_id).await?;
     Ok(Json(LatestContact {
         customer_id,
-        latest_mobile: contact.mobile,
+        latest_mobile: contact.mobile.as_deref().map(phone::master_form),
+        latest_mobile_e164: contact.mobile,
         latest_email: contact.email,
         updated_at: update.as_ref().map(|u| time::rfc3339(u.captured_at)),
         updated_by: update.map(|u| u.agent_name),

@@ -19,6 +19,7 @@ use super::{
 use crate::{
     domain::{
         contact_update::UpdateStatus,
+        phone,
         report::{Leads, ReportFilter},
     },
     error::AppError,
@@ -82,8 +83,15 @@ pub(super) struct UpdateJson {
     customer_id: Option<String>,
     policy_number: Option<String>,
     customer_name: String,
+    /// In the master system's form: a Mauritius number's national digits (`58123456`), any
+    /// other number in E.164.
     old_mobile: Option<String>,
+    /// In the master system's form, as `old_mobile`.
     new_mobile: Option<String>,
+    /// E.164 (`+23058123456`), for integrations.
+    old_mobile_e164: Option<String>,
+    /// E.164, for integrations.
+    new_mobile_e164: Option<String>,
     old_email: Option<String>,
     new_email: Option<String>,
     update_reason: String,
@@ -111,8 +119,10 @@ impl From<ReportRecord> for UpdateJson {
             customer_id: u.customer_id,
             policy_number: u.policy_number,
             customer_name: u.customer_name,
-            old_mobile: u.old_mobile,
-            new_mobile: u.new_mobile,
+            old_mobile: u.old_mobile.as_deref().map(phone::master_form),
+            new_mobile: u.new_mobile.as_deref().map(phone::master_form),
+            old_mobile_e164: u.old_mobile,
+            new_mobile_e164: u.new_mobile,
             old_email: u.old_email,
             new_email: u.new_email,
             update_reason: u.update_reason,
