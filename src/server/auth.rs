@@ -122,8 +122,8 @@ pub fn token_hash(token: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
 }
 
-/// The value of the cookie `name` (as [`cookie_name`] spells it), if present and of a sane size.
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+/// The value of the request's cookie `name`, if present and not empty.
+pub fn request_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -132,7 +132,12 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter_map(Result::ok)
         .find(|c| c.name() == name)
         .map(|c| c.value().to_owned())
-        .filter(|v| !v.is_empty() && v.len() <= 512)
+        .filter(|v| !v.is_empty())
+}
+
+/// The value of the cookie `name` (as [`cookie_name`] spells it), if present and of a sane size.
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    request_cookie(headers, name).filter(|v| v.len() <= 512)
 }
 
 /// Whether our cookies are `Secure` for a request over HTTPS (`https`) or not: the setting, or

@@ -45,7 +45,7 @@ pub async fn keep(State(state): State<AppState>, mut req: Request, next: Next) -
         req.headers_mut().insert(header::REFERER, referer);
     }
     let path = req.uri().path().to_owned();
-    let secure = auth::secure(&state, req.extensions().get::<Authentication>().is_some_and(|a| a.https));
+    let secure = secure(&state, req.extensions());
     let (mut response, fields) = match kind {
         PlainForm::Fields => {
             let (parts, body) = req.into_parts();
@@ -69,22 +69,33 @@ pub async fn keep(State(state): State<AppState>, mut req: Request, next: Next) -
     } else {
         taken_value(&path, &mut response).await
     };
-    if let Some(value) = kept {
-        let cookie = Cookie::build((COOKIE, value))
-            .path("/")
-            .http_only(true)
-            .same_site(SameSite::Strict)
-            .secure(secure)
-            .max_age(cookie::time::Duration::minutes(1))
-            .build();
-        if let Ok(header) = HeaderValue::from_str(&cookie.to_string()) {
-            response.headers_mut().append(header::SET_COOKIE, header);
-        }
+    if let Some(header) = kept.and_then(|value| set_cookie(value, cookie::time::Duration::minutes(1), secure))
+    {
+        response.headers_mut().append(header::SET_COOKIE, header);
     }
     response
 }
 
-/// `url` without the error leptos put in its query (`__path`, `__err`).
+/// Whether the cookie is `Secure`: as the session's, for this request (`https` as the auth
+/// layer resolved it behind a trusted proxy).
+fn secure(state: &AppState, extensions: &axum::http::Extensions) -> bool {
+    auth::secure(state, extensions.get::<Authentication>().is_some_and(|a| a.https))
+}
+
+/// `Set-Cookie` for the kept form: HttpOnly, SameSite=Strict, for the whole site.
+fn set_cookie(value: String, max_age: cookie::time::Duration, secure: bool) -> Option<HeaderValue> {
+    let cookie = Cookie::build((COOKIE, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .max_age(max_age)
+        .build();
+    HeaderValue::from_str(&cookie.to_string()).ok()
+}
+
+/// `url` without the error leptos put in its query (`__path`, `__err`). Not leptos'
+/// `ServerFnUrlError::strip_error_info`, which leaves a bare `?` behind on a page without a query.
 fn without_error(url: &str) -> String {
     let Some((base, query)) = url.split_once('?') else {
         return url.to_owned();
@@ -173,16 +184,7 @@ pub fn take(path: &str) -> Vec<(String, String)> {
     let Some(parts) = use_context::<axum::http::request::Parts>() else {
         return Vec::new();
     };
-    let Some(value) = parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value.to_owned())
-    else {
+    let Some(value) = auth::request_cookie(&parts.headers, COOKIE) else {
         return Vec::new();
     };
     let fields: Vec<(String, String)> =
@@ -191,15 +193,9 @@ pub fn take(path: &str) -> Vec<(String, String)> {
         return Vec::new();
     }
     if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
-        let https = parts.extensions.get::<Authentication>().is_some_and(|a| a.https);
-        let secure = use_context::<AppState>().is_some_and(|state| auth::secure(&state, https));
-        let cleared = Cookie::build((COOKIE, ""))
-            .path("/")
-            .secure(secure)
-            .max_age(cookie::time::Duration::ZERO)
-            .build();
-        if let Ok(header) = HeaderValue::from_str(&cleared.to_string()) {
-            options.append_header(header::SET_COOKIE, header);
+        let secure = use_context::<AppState>().is_some_and(|state| secure(&state, &parts.extensions));
+        if let Some(cleared) = set_cookie(String::new(), cookie::time::Duration::ZERO, secure) {
+            options.append_header(header::SET_COOKIE, cleared);
         }
     }
     fields

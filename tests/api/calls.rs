@@ -31,11 +31,16 @@ pub fn sha_hex(bytes: &[u8]) -> String {
 }
 
 pub fn form(call_id: &str, phone: &str, audio: Vec<u8>) -> Form {
+    form_at(call_id, phone, "2026-11-20T10:30:00+04:00", audio)
+}
+
+/// [`form`] with the call's start as the phone sends it.
+fn form_at(call_id: &str, phone: &str, started_at: &str, audio: Vec<u8>) -> Form {
     Form::new()
         .text("call_id", call_id.to_owned())
         .text("phone", phone.to_owned())
         .text("direction", "inbound")
-        .text("started_at", "2026-11-20T10:30:00+04:00")
+        .text("started_at", started_at.to_owned())
         .text("duration_seconds", "95")
         .part("audio", Part::bytes(audio).file_name("call.wav"))
 }
@@ -252,13 +257,7 @@ async fn androids_call_log_values_are_stored_as_sent() {
     let app = TestApp::spawn().await;
     let phone = app.token("agent", "upload").await;
     let android = |call_id: &str, number: &str, sample: u8| {
-        Form::new()
-            .text("call_id", call_id.to_owned())
-            .text("phone", number.to_owned())
-            .text("direction", "inbound")
-            .text("started_at", "1764052200000")
-            .text("duration_seconds", "95")
-            .part("audio", Part::bytes(wav(3000, sample)).file_name("call.wav"))
+        form_at(call_id, number, "1764052200000", wav(3000, sample))
     };
     for (i, raw) in ["-1", "-2", "-3"].into_iter().enumerate() {
         let call_id = format!("aaaaaaaa-0000-4000-8000-00000000000{i}");
